@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from './errors.ts'
+import { env } from './fields.ts'
+import { loadEnv } from './load.ts'
+import { defineServiceEnv } from './service-env.ts'
+
+const schema = defineServiceEnv({
+  defaultPort: 4100,
+  fields: { PAYMENTS_URL: env.url({ optional: true, description: 'The payments provider.' }) },
+})
+
+function getIssues(source: Record<string, string>): string[] {
+  try {
+    loadEnv(schema, source)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((issue) => issue.variable)
+    throw error
+  }
+  return []
+}
+
+describe('defineServiceEnv', () => {
+  it('production refuses the embedded database and a wildcard origin, all in one error', () => {
+    expect(getIssues({ APP_ENV: 'production', CORS_ORIGINS: '*' }).sort()).toEqual(['CORS_ORIGINS', 'DATABASE_URL'])
+    expect(getIssues({ APP_ENV: 'production' })).toEqual(['DATABASE_URL'])
+  })
+
+  it('refuses a wildcard origin in development too', () => {
+    expect(getIssues({ CORS_ORIGINS: 'https://app.example.com,*' })).toEqual(['CORS_ORIGINS'])
+  })
+
+  it('development needs nothing set, and the service keeps its own fields', () => {
+    const config = loadEnv(schema, {})
+    expect(config).toMatchObject({ APP_ENV: 'development', PORT: 4100, HOST: '127.0.0.1', RATE_LIMIT_MAX: 300 })
+    expect(config.DATABASE_URL).toBeUndefined()
+    expect(config.PAYMENTS_URL).toBeUndefined()
+  })
+
+  it('production with PostgreSQL loads', () => {
+    const config = loadEnv(schema, { APP_ENV: 'production', DATABASE_URL: 'postgres://a:b@db:5432/app' })
+    expect(config.DATABASE_URL).toBe('postgres://a:b@db:5432/app')
+  })
+})

@@ -1,0 +1,73 @@
+import { env } from './fields.ts'
+import { defineEnv, type EnvFields, type EnvSchema } from './schema.ts'
+
+/** The variables every shipshape service reads; the service adds its own beside them. */
+export function getServiceFields(defaultPort: number) {
+  return {
+    PORT: env.port({ default: defaultPort, description: 'TCP port the HTTP server listens on.' }),
+    HOST: env.string({ default: '127.0.0.1', description: 'Interface to bind; the image sets 0.0.0.0.' }),
+    DATABASE_URL: env.url({
+      optional: true,
+      protocols: ['postgres:', 'postgresql:'],
+      example: 'postgres://app:app@127.0.0.1:5432/app',
+      description: 'PostgreSQL connection URL. Unset: the embedded PGlite database (development only).',
+    }),
+    PGLITE_DATA_DIR: env.string({ default: '.data/pglite', description: 'Where the embedded database keeps its files.' }),
+    MIGRATE_ON_START: env.boolean({
+      default: false,
+      description: 'Apply pending migrations at start on PostgreSQL (the embedded database always does).',
+    }),
+    DB_POOL_MAX: env.integer({ default: 10, min: 1, max: 200, description: 'Most PostgreSQL connections the pool opens.' }),
+    REDIS_URL: env.url({
+      optional: true,
+      protocols: ['redis:', 'rediss:'],
+      example: 'redis://127.0.0.1:6379',
+      description: 'Redis for shared rate-limit state across instances. Unset: in-process memory.',
+    }),
+    CORS_ORIGINS: env.list({
+      default: [],
+      item: 'origin',
+      description: 'Comma-separated exact origins that browsers may call the API from; empty: none.',
+    }),
+    TRUST_PROXY: env.list({
+      default: [],
+      description: 'Comma-separated addresses or CIDRs of proxies allowed to set X-Forwarded-For; empty: none.',
+    }),
+    RATE_LIMIT_MAX: env.integer({
+      default: 300,
+      min: 0,
+      max: 1_000_000,
+      description: 'Requests a minute per client address; 0 turns the limit off.',
+    }),
+    LOG_LEVEL: env.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      default: 'info',
+      description: 'Least severe log level written.',
+    }),
+    SHUTDOWN_GRACE_MS: env.integer({
+      default: 10_000,
+      min: 0,
+      max: 120_000,
+      description: 'How long in-flight requests may take to finish after SIGTERM.',
+    }),
+  }
+}
+
+type ServiceFields = ReturnType<typeof getServiceFields>
+
+/**
+ * A service's environment: the shared variables, the service's own `fields`, and the production rules of
+ * the service contract (no embedded database in production).
+ */
+export function defineServiceEnv<F extends EnvFields>(options: { defaultPort: number; fields: F }): EnvSchema<ServiceFields & F> {
+  return defineEnv(
+    { ...getServiceFields(options.defaultPort), ...options.fields },
+    {
+      rules: [
+        (config) =>
+          config.APP_ENV === 'production' && !config.DATABASE_URL
+            ? [{ variable: 'DATABASE_URL', message: 'is required in production: the embedded database is for development only' }]
+            : [],
+      ],
+    },
+  )
+}
