@@ -1,1 +1,13 @@
-export {}
+export { createDatabase } from './create-database.ts'
+export { DatabaseConfigError, DatabaseMigrationError, DatabaseUnavailableError } from './errors.ts'
+export { mapDatabaseError } from './map-database-error.ts'
+export type { MigrationOptions, MigrationResult } from './run-migrations.ts'
+export { runMigrations } from './run-migrations.ts'
+export type {
+  AppDatabase,
+  Database,
+  DatabaseOptions,
+  PingOptions,
+  PoolOptions,
+  ProblemInit,
+} from './types.ts'

@@ -1,0 +1,38 @@
+/**
+ * The database did not answer: refused, timed out, shut down or closed. Maps to 503 `unavailable`; the
+ * message never carries the URL, the SQL or the driver's text (those stay in `cause`, for logs only).
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'SHIPSHAPE_DB_UNAVAILABLE'
+
+  constructor(message = 'The database is unavailable', options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'DatabaseUnavailableError'
+  }
+}
+
+/**
+ * `createDatabase` got options it cannot work with. Thrown at start-up, before any connection; the message
+ * names the bad option but never echoes the URL, which usually carries a password.
+ */
+export class DatabaseConfigError extends Error {
+  readonly code = 'SHIPSHAPE_DB_CONFIG_INVALID'
+
+  constructor(message: string) {
+    super(message)
+    this.name = 'DatabaseConfigError'
+  }
+}
+
+/**
+ * `runMigrations` failed. drizzle applies every pending migration in one transaction, so a failure leaves
+ * the schema as it was before the run; the driver error (with its SQL) is in `cause`.
+ */
+export class DatabaseMigrationError extends Error {
+  readonly code = 'SHIPSHAPE_DB_MIGRATION_FAILED'
+
+  constructor(options: { cause: unknown }) {
+    super('Database migrations failed and were rolled back', options)
+    this.name = 'DatabaseMigrationError'
+  }
+}

@@ -1,0 +1,84 @@
+import { DatabaseUnavailableError } from './errors.ts'
+import type { ProblemInit } from './types.ts'
+
+const CONFLICT: ProblemInit = {
+  status: 409,
+  code: 'conflict',
+  title: 'Conflict',
+  detail: 'A record with these values already exists.',
+}
+
+const UNAVAILABLE: ProblemInit = {
+  status: 503,
+  code: 'unavailable',
+  title: 'Service Unavailable',
+  detail: 'The database is unavailable; retry later.',
+}
+
+// SQLSTATEs meaning "the server cannot serve this now": admin/crash shutdown, starting up, too many
+// connections, statement timeout. Class 08 (connection exceptions) is matched by prefix.
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014'])
+
+// Node socket errors on the way to the server.
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+])
+
+// node-postgres and PGlite report these conditions by message only, without a code.
+const UNAVAILABLE_MESSAGES = new Set([
+  'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+  'Connection terminated unexpectedly',
+  'Query read timeout',
+  'Cannot use a pool after calling end on the pool',
+  'Client was closed and is not queryable',
+  'Client has encountered a connection error and is not queryable',
+  'PGlite is closed',
+])
+
+const MAX_DEPTH = 16
+
+function classify(error: object): ProblemInit | undefined {
+  if (error instanceof DatabaseUnavailableError) return UNAVAILABLE
+  const { code, message } = error as { code?: unknown; message?: unknown }
+  if (code === '23505') return CONFLICT
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code)) return UNAVAILABLE
+    if (/^08[0-9A-Z]{3}$/.test(code)) return UNAVAILABLE
+  }
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.has(message)) return UNAVAILABLE
+  return undefined
+}
+
+function getCauses(error: object): unknown[] {
+  const { cause, errors } = error as { cause?: unknown; errors?: unknown }
+  // AggregateError: Node tries every address of a host name and reports each failure.
+  return Array.isArray(errors) ? [cause, ...errors] : [cause]
+}
+
+/**
+ * Turns a database failure into the problem a client may see, or undefined when it is not one this package
+ * knows (the caller's generic 500 handles it). Walks the `cause` chain, because drizzle wraps driver errors
+ * in DrizzleQueryError whose message holds the SQL. The result is a fixed text: no driver message,
+ * constraint name or SQL ever reaches a client.
+ */
+export function mapDatabaseError(error: unknown): ProblemInit | undefined {
+  const seen = new Set<object>()
+  const pending: unknown[] = [error]
+  while (pending.length > 0 && seen.size < MAX_DEPTH) {
+    const current = pending.shift()
+    if (typeof current !== 'object' || current === null || seen.has(current)) continue
+    seen.add(current)
+    const problem = classify(current)
+    if (problem !== undefined) return { ...problem }
+    pending.push(...getCauses(current))
+  }
+  return undefined
+}

@@ -1,0 +1,181 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase, waitFor } from '../test/test-database.ts'
+import { createDatabase } from './create-database.ts'
+import { DatabaseConfigError, DatabaseUnavailableError } from './errors.ts'
+import { mapDatabaseError } from './map-database-error.ts'
+import type { Database, DatabaseOptions } from './types.ts'
+
+const UNAVAILABLE = { status: 503, code: 'unavailable' }
+
+function getMessages(error: unknown): string {
+  const messages: string[] = []
+  for (let current = error; current instanceof Error; current = current.cause) messages.push(current.message)
+  return messages.join('\n')
+}
+
+describe('createDatabase on PostgreSQL', () => {
+  let target: TestDatabase
+  const opened: Database[] = []
+  const limitedRole = `role_${Math.random().toString(36).slice(2, 10)}`
+
+  async function open(options: Omit<DatabaseOptions, 'url'> = {}): Promise<Database> {
+    const database = await createDatabase({ url: target.url, ...options })
+    opened.push(database)
+    return database
+  }
+
+  async function getBackendPid(database: Database): Promise<number> {
+    const result = await database.db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`)
+    const pid = result.rows[0]?.pid
+    if (pid === undefined) throw new Error('no backend pid')
+    return pid
+  }
+
+  async function terminate(pid: number): Promise<void> {
+    await target.admin.query('SELECT pg_terminate_backend($1)', [pid])
+  }
+
+  beforeAll(async () => {
+    target = await createTestDatabase()
+    await target.admin.query(`CREATE ROLE ${limitedRole} LOGIN PASSWORD 'limited' CONNECTION LIMIT 1`)
+  })
+
+  afterAll(async () => {
+    await Promise.all(opened.map((database) => database.close()))
+    if (!target) return
+    // The role can go only once no database it may connect to holds its sessions.
+    await target.admin.query(`DROP DATABASE IF EXISTS ${target.name} WITH (FORCE)`)
+    await target.admin.query(`DROP ROLE IF EXISTS ${limitedRole}`)
+    await target.drop()
+  })
+
+  it('rejects a URL that is not postgres:// without echoing it (it carries the password)', async () => {
+    const error = await createDatabase({ url: 'mysql://app:s3cret-pw@db/app' }).catch(
+      (caught: unknown) => caught,
+    )
+    expect(error).toBeInstanceOf(DatabaseConfigError)
+    expect(error).toMatchObject({ code: 'SHIPSHAPE_DB_CONFIG_INVALID' })
+    expect(String((error as Error).message)).not.toContain('s3cret-pw')
+  })
+
+  it('rejects pool settings that are not positive integers', async () => {
+    for (const pool of [{ max: 0 }, { statementTimeoutMs: 1.5 }, { connectionTimeoutMs: -1 }]) {
+      await expect(createDatabase({ url: target.url, pool })).rejects.toBeInstanceOf(DatabaseConfigError)
+    }
+  })
+
+  it('sets statement_timeout and application_name on every pooled connection', async () => {
+    const database = await open({ pool: { max: 3, statementTimeoutMs: 4_321, applicationName: 'db-test' } })
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        database.db.execute<{ timeout: string; name: string; pid: number }>(
+          sql`select current_setting('statement_timeout') as timeout,
+                     current_setting('application_name') as name,
+                     pg_backend_pid() as pid, pg_sleep(0.2)`,
+        ),
+      ),
+    )
+    const rows = results.map((result) => result.rows[0])
+    expect(new Set(rows.map((row) => row?.pid)).size).toBe(3)
+    for (const row of rows) expect(row).toMatchObject({ timeout: '4321ms', name: 'db-test' })
+  })
+
+  it('lets the server cancel a statement over statementTimeoutMs (57014 → 503, no SQL)', async () => {
+    const database = await open({ pool: { statementTimeoutMs: 200 } })
+    const error = await database.db.execute(sql`select pg_sleep(5)`).catch((caught: unknown) => caught)
+    expect(getMessages(error)).toContain('pg_sleep')
+    expect((error as Error).cause).toMatchObject({ code: '57014' })
+    const problem = mapDatabaseError(error)
+    expect(problem).toMatchObject(UNAVAILABLE)
+    expect(JSON.stringify(problem)).not.toContain('pg_sleep')
+  })
+
+  it('maps a real unique violation to 409 without the constraint name or SQL', async () => {
+    const database = await open()
+    await database.db.execute(sql`create table accounts (email text constraint accounts_email_key unique)`)
+    await database.db.execute(sql`insert into accounts (email) values ('a@example.com')`)
+    const error = await database.db
+      .execute(sql`insert into accounts (email) values ('a@example.com')`)
+      .catch((caught: unknown) => caught)
+    expect((error as Error).cause).toMatchObject({ code: '23505', constraint: 'accounts_email_key' })
+    const problem = mapDatabaseError(error)
+    expect(problem).toEqual({
+      status: 409,
+      code: 'conflict',
+      title: 'Conflict',
+      detail: 'A record with these values already exists.',
+    })
+    expect(JSON.stringify(problem)).not.toMatch(/accounts|a@example\.com|insert/)
+  })
+
+  it('survives an idle backend killed by pg_terminate_backend, and the next query succeeds', async () => {
+    const failures: Error[] = []
+    const database = await open({ pool: { max: 1 }, onPoolError: (error) => failures.push(error) })
+    const pid = await getBackendPid(database)
+    await terminate(pid)
+    await waitFor(() => failures.length > 0)
+    expect(failures[0]?.message).toMatch(/terminat/i)
+    const next = await getBackendPid(database)
+    expect(next).not.toBe(pid)
+  })
+
+  it('survives a backend killed inside a transaction between two queries', async () => {
+    const failures: Error[] = []
+    const database = await open({ pool: { max: 1 }, onPoolError: (error) => failures.push(error) })
+    const outcome = await database.db
+      .transaction(async (tx) => {
+        const result = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`)
+        await terminate(result.rows[0]?.pid ?? 0)
+        await waitFor(() => failures.length > 0)
+        await tx.execute(sql`select 1`)
+      })
+      .catch((caught: unknown) => caught)
+    expect(outcome).toBeInstanceOf(Error)
+    await expect(database.ping({ timeoutMs: 5_000 })).resolves.toBeUndefined()
+  })
+
+  it('maps a query whose backend is terminated mid-flight (57P01) to 503', async () => {
+    const database = await open({ onPoolError: () => undefined })
+    const running = database.db
+      .execute(sql`select pg_sleep(30), 'mid-flight'`)
+      .catch((caught: unknown) => caught)
+    let pid: number | undefined
+    await waitFor(async () => {
+      const found = await target.admin.query<{ pid: number }>(
+        "select pid from pg_stat_activity where query like '%mid-flight%' and pid <> pg_backend_pid()",
+      )
+      pid = found.rows[0]?.pid
+      return pid !== undefined
+    })
+    await terminate(pid ?? 0)
+    const error = await running
+    expect((error as Error).cause).toMatchObject({ code: '57P01' })
+    expect(mapDatabaseError(error)).toMatchObject(UNAVAILABLE)
+  })
+
+  it('maps too many connections for a role (53300) to 503', async () => {
+    const database = await createDatabase({ url: target.getUrlFor(limitedRole, 'limited'), pool: { max: 2 } })
+    opened.push(database)
+    const error = await database.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`select 1`)
+        await database.db.execute(sql`select 2`)
+      })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(Error)
+    expect(getMessages(error)).toContain('too many connections')
+    expect(mapDatabaseError(error)).toMatchObject(UNAVAILABLE)
+  })
+
+  it('pings, closes idempotently, and rejects a ping after close with DatabaseUnavailableError', async () => {
+    const database = await open()
+    expect(database.kind).toBe('postgres')
+    await expect(database.ping()).resolves.toBeUndefined()
+    await Promise.all([database.close(), database.close()])
+    await database.close()
+    await expect(database.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError)
+    const error = await database.db.execute(sql`select 1`).catch((caught: unknown) => caught)
+    expect(mapDatabaseError(error)).toMatchObject(UNAVAILABLE)
+  })
+})

@@ -1,0 +1,70 @@
+import { drizzle } from 'drizzle-orm/node-postgres'
+import { Client, Pool, type PoolClient, type QueryConfig } from 'pg'
+import { registerMigrationTarget } from './migration-target.ts'
+import { assertPostgresUrl, resolvePoolSettings } from './pool-settings.ts'
+import { getPingTimeout, runPing } from './run-ping.ts'
+import type { Database, DatabaseOptions } from './types.ts'
+
+type ErrorReporter = (error: Error) => void
+
+/** One report per error object: an idle client's failure reaches both the pool and the client listener. */
+function createErrorReporter(onPoolError: ErrorReporter | undefined): ErrorReporter {
+  const reported = new WeakSet<Error>()
+  return (error) => {
+    if (reported.has(error)) return
+    reported.add(error)
+    try {
+      onPoolError?.(error)
+    } catch {
+      // A throwing callback inside an 'error' event would crash the process, the one thing it must not do.
+    }
+  }
+}
+
+function watchPool(pool: Pool, report: ErrorReporter): void {
+  // An idle client whose backend dies (restart, pg_terminate_backend, network cut) makes the pool emit
+  // 'error'; without a listener Node treats it as uncaught and the process exits.
+  pool.on('error', report)
+  // A checked-out client (inside a transaction, between two queries) emits 'error' on itself, where the
+  // pool does not listen; that would crash the process too. The next query on it rejects instead.
+  pool.on('connect', (client: PoolClient) => client.on('error', report))
+}
+
+export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
+  url: string,
+  options: DatabaseOptions<TSchema>,
+): Database<TSchema> {
+  assertPostgresUrl(url)
+  const settings = resolvePoolSettings(url, options.pool)
+  const report = createErrorReporter(options.onPoolError)
+  const pool = new Pool(settings.pool)
+  watchPool(pool, report)
+  const db = drizzle({ client: pool, ...(options.schema ? { schema: options.schema } : {}) })
+  let closing: Promise<void> | undefined
+
+  const database: Database<TSchema> = {
+    kind: 'postgres',
+    db,
+    ping: (pingOptions) => {
+      const timeoutMs = getPingTimeout(pingOptions?.timeoutMs)
+      // query_timeout (read by pg, missing from its types) makes the pool discard a connection that stopped
+      // answering instead of handing it to the next request.
+      const query: QueryConfig & { query_timeout: number } = { text: 'SELECT 1', query_timeout: timeoutMs }
+      return runPing(() => pool.query(query), timeoutMs)
+    },
+    close: () => {
+      closing ??= pool.end()
+      return closing
+    },
+  }
+  registerMigrationTarget(database, {
+    kind: 'postgres',
+    openMigrationClient: async () => {
+      const client = new Client(settings.migrationClient)
+      client.on('error', report)
+      await client.connect()
+      return client
+    },
+  })
+  return database
+}
