@@ -1,0 +1,32 @@
+// The smallest service shape for the out-of-process tests: ESM, fastify and pg imported statically,
+// started under `node --import @shipshape/telemetry/register`. It prints its port, then flushes
+// telemetry on SIGTERM the way the server package's close-with-grace does.
+
+import { logs } from '@opentelemetry/api'
+import { shutdownTelemetry } from '@shipshape/telemetry'
+import Fastify from 'fastify'
+import pg from 'pg'
+
+// A library logging through the OpenTelemetry logs API: with traces only, this record goes nowhere.
+logs.getLoggerProvider().getLogger('fixture').emit({ body: 'fixture started' })
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 })
+const app = Fastify()
+
+app.get('/healthz', async () => ({ status: 'ok' }))
+app.get('/items', async () => {
+  const { rows } = await pool.query('SELECT 1 + 1 AS sum')
+  return { sum: rows[0].sum }
+})
+
+process.once('SIGTERM', async () => {
+  await app.close()
+  await pool.end()
+  await shutdownTelemetry()
+  process.exit(0)
+})
+
+await app.listen({ host: '127.0.0.1', port: 0 })
+// `instrumented`: @fastify/otel registered itself on this instance through `registerOnInitialization`.
+const ready = { port: app.server.address().port, instrumented: app.hasPlugin('@fastify/otel') }
+process.stdout.write(`${JSON.stringify(ready)}\n`)

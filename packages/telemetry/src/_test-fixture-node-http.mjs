@@ -1,0 +1,19 @@
+// An ESM app with no CommonJS framework in between: `node:http` reaches it only through the ESM loader,
+// so only the import-in-the-middle hook lets the HTTP instrumentation see it.
+import { createServer } from 'node:http'
+import { shutdownTelemetry } from '@shipshape/telemetry'
+
+const server = createServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
+})
+
+process.once('SIGTERM', () => {
+  server.close(async () => {
+    await shutdownTelemetry()
+    process.exit(0)
+  })
+})
+
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`)
+})

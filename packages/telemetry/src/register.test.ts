@@ -1,0 +1,152 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from './_test-database.ts'
+import { type Collector, startCollector, startFixtureApp } from './_test-fixture.ts'
+
+interface OtlpAttribute {
+  key: string
+  value: { stringValue?: string; intValue?: number | string }
+}
+
+interface OtlpSpan {
+  traceId: string
+  spanId: string
+  parentSpanId?: string
+  name: string
+  attributes: OtlpAttribute[]
+}
+
+interface OtlpBody {
+  resourceSpans: {
+    resource: { attributes: OtlpAttribute[] }
+    scopeSpans: { scope: { name: string }; spans: OtlpSpan[] }[]
+  }[]
+}
+
+interface ExportedSpan extends OtlpSpan {
+  scope: string
+  serviceName: string | undefined
+}
+
+const PG_PORT_ATTEMPTS = /"port":(5432|"5432")/
+
+function getAttribute(attributes: OtlpAttribute[], key: string): string | undefined {
+  return attributes.find((attribute) => attribute.key === key)?.value.stringValue
+}
+
+function getExportedSpans(collector: Collector): ExportedSpan[] {
+  const traceRequests = collector.requests.filter((request) => request.path === '/v1/traces')
+  return traceRequests.flatMap((request) =>
+    (JSON.parse(request.body) as OtlpBody).resourceSpans.flatMap((resourceSpans) =>
+      resourceSpans.scopeSpans.flatMap((scopeSpans) =>
+        scopeSpans.spans.map((span) => ({
+          ...span,
+          scope: scopeSpans.scope.name,
+          serviceName: getAttribute(resourceSpans.resource.attributes, 'service.name'),
+        })),
+      ),
+    ),
+  )
+}
+
+function getRootOf(span: ExportedSpan, spans: ExportedSpan[]): ExportedSpan {
+  const parent = spans.find((each) => each.spanId === span.parentSpanId)
+  return parent === undefined ? span : getRootOf(parent, spans)
+}
+
+let database: TestDatabase
+let collector: Collector
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+})
+
+afterAll(async () => {
+  await database?.drop()
+})
+
+afterEach(async () => {
+  await collector?.close()
+})
+
+describe('node --import @shipshape/telemetry/register', () => {
+  it('starts nothing with OTEL_SDK_DISABLED=true, even with an endpoint set', async () => {
+    collector = await startCollector()
+    const app = await startFixtureApp({
+      DATABASE_URL: database.url,
+      OTEL_SDK_DISABLED: 'true',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    })
+    expect((await fetch(`${app.baseUrl}/items`)).status).toBe(200)
+
+    expect(await app.stop()).toBe(0)
+    expect(app.instrumented).toBe(false)
+    expect(collector.requests).toEqual([])
+  })
+
+  it('opens no connection but the database one when no OTLP endpoint is set', async () => {
+    const app = await startFixtureApp({ DATABASE_URL: database.url })
+    expect(app.instrumented).toBe(true)
+    expect(await (await fetch(`${app.baseUrl}/items`)).json()).toEqual({ sum: 2 })
+
+    expect(await app.stop()).toBe(0)
+    const attempts = app
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('NETSPY '))
+    expect(attempts.length).toBeGreaterThan(0)
+    expect(attempts.filter((line) => !PG_PORT_ATTEMPTS.test(line))).toEqual([])
+  })
+
+  it('exports one trace per request, HTTP span at the root and pg below, and none for /healthz', async () => {
+    collector = await startCollector()
+    const app = await startFixtureApp({
+      DATABASE_URL: database.url,
+      OTEL_SERVICE_NAME: 'fixture',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/v1/traces`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    })
+    expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200)
+    expect((await fetch(`${app.baseUrl}/items`)).status).toBe(200)
+
+    expect(await app.stop()).toBe(0)
+    const spans = getExportedSpans(collector)
+    const query = spans.find((span) => span.name.startsWith('pg.query'))
+    if (query === undefined) throw new Error(`no pg query span among ${spans.map((span) => span.name)}`)
+    const root = getRootOf(query, spans)
+
+    expect(root.scope).toBe('@opentelemetry/instrumentation-http')
+    expect(getAttribute(root.attributes, 'url.path')).toBe('/items')
+    expect(spans.some((span) => span.scope === '@fastify/otel' && span.traceId === root.traceId)).toBe(true)
+    expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([root.traceId]))
+    expect(new Set(spans.map((span) => span.serviceName))).toEqual(new Set(['fixture']))
+  })
+
+  it('patches node:http imported straight from ESM, which only the loader hook can reach', async () => {
+    collector = await startCollector()
+    const app = await startFixtureApp(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      '_test-fixture-node-http.mjs',
+    )
+    expect((await fetch(`${app.baseUrl}/plain`)).status).toBe(200)
+
+    expect(await app.stop()).toBe(0)
+    const server = getExportedSpans(collector).find(
+      (span) => span.scope === '@opentelemetry/instrumentation-http',
+    )
+    expect(server === undefined ? undefined : getAttribute(server.attributes, 'url.path')).toBe('/plain')
+  })
+
+  it('sends traces only to a base OTLP endpoint: no metrics, no logs, even at shutdown', async () => {
+    collector = await startCollector()
+    const app = await startFixtureApp({
+      DATABASE_URL: database.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    })
+    expect((await fetch(`${app.baseUrl}/items`)).status).toBe(200)
+
+    expect(await app.stop()).toBe(0)
+    expect(collector.requests.length).toBeGreaterThan(0)
+    expect(new Set(collector.requests.map((request) => request.path))).toEqual(new Set(['/v1/traces']))
+  })
+})
