@@ -4,7 +4,16 @@ import { defineConfig, mergeConfig, type ViteUserConfig } from 'vitest/config'
  * The shared test settings. Workspace packages resolve to their TypeScript sources (no build needed before
  * a test), and every run writes `.vitest/results.json`, which `tooling/scripts/test.sh` sums into one line.
  */
-export function defineTestConfig(overrides: ViteUserConfig = {}): ViteUserConfig {
+export function defineTestConfig(
+  overrides: ViteUserConfig & { postgresTests?: string } = {},
+): ViteUserConfig {
+  const { postgresTests, ...rest } = overrides
+  const needsPostgres = postgresTests !== undefined && !process.env.DATABASE_URL
+  if (needsPostgres) {
+    console.warn(
+      `[vitest] DATABASE_URL is not set: ${postgresTests} (real PostgreSQL) will not run in this pass.`,
+    )
+  }
   const shared = defineConfig({
     resolve: { conditions: ['@shipshape/source'] },
     ssr: { resolve: { conditions: ['@shipshape/source'] } },
@@ -14,8 +23,9 @@ export function defineTestConfig(overrides: ViteUserConfig = {}): ViteUserConfig
       outputFile: { json: '.vitest/results.json' },
       testTimeout: 30_000,
       hookTimeout: 60_000,
+      exclude: ['**/node_modules/**', ...(needsPostgres ? [postgresTests] : [])],
       passWithNoTests: false,
     },
   })
-  return mergeConfig(shared, overrides)
+  return mergeConfig(shared, rest)
 }

@@ -1,1 +1,2 @@
-export {}
+export { setupTestService, type TestService } from './test-app.ts'
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.ts'

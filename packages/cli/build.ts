@@ -1,0 +1,23 @@
+import { cp, rm } from 'node:fs/promises'
+import { build } from 'esbuild'
+
+// The published CLI is one file with the generator bundled in (the generator is not published on its own),
+// plus a copy of templates/: `npx shipshape` then needs nothing from this repository.
+const packageDir = new URL('./', import.meta.url)
+await rm(new URL('dist', packageDir), { recursive: true, force: true })
+await rm(new URL('templates', packageDir), { recursive: true, force: true })
+await build({
+  entryPoints: [new URL('src/bin.ts', packageDir).pathname],
+  outfile: new URL('dist/shipshape.js', packageDir).pathname,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  packages: 'external',
+  alias: { '@shipshape/generator': new URL('../generator/src/index.ts', packageDir).pathname },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+})
+await cp(new URL('../../templates', packageDir), new URL('templates', packageDir), { recursive: true })

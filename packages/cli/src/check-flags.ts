@@ -1,0 +1,25 @@
+import type { ArgsDef } from 'citty'
+import { UsageError } from './errors.ts'
+
+/** citty accepts any flag; a typo like --prot must fail loudly instead of being ignored. */
+export function assertKnownFlags(rawArgs: string[], args: ArgsDef): void {
+  const known = new Set<string>()
+  for (const [name, def] of Object.entries(args)) {
+    if (def.type === 'positional') continue
+    known.add(name)
+    if (def.type === 'boolean') known.add(`no-${name}`)
+    for (const alias of 'alias' in def ? [def.alias ?? []].flat() : []) known.add(alias)
+  }
+  for (const raw of rawArgs) {
+    if (raw === '--') break
+    if (!raw.startsWith('-') || raw === '-') continue
+    const flag = raw.replace(/^--?/, '').split('=')[0] ?? ''
+    if (!known.has(flag)) {
+      const list = [...known]
+        .filter((f) => !f.startsWith('no-'))
+        .map((f) => `--${f}`)
+        .join(', ')
+      throw new UsageError(`Unknown option ${raw.split('=')[0]}. Options: ${list}.`)
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createTempWorkspace, listTree, runCli } from './run-cli.ts'
+
+let workspace: string
+
+beforeAll(() => {
+  workspace = createTempWorkspace()
+  const first = runCli(
+    ['new', 'service', 'billing', '--port', '4100', '--resource', 'invoices', '--no-install'],
+    workspace,
+  )
+  expect(first.stderr).toBe('')
+  expect(first.status).toBe(0)
+})
+
+describe('shipshape new service refuses bad input, with a distinct exit code, and writes nothing', () => {
+  it.each([
+    ['an invalid npm name', ['Bad_Name'], 3, /not a valid service name/],
+    ['a reserved name', ['http'], 3, /reserved/],
+    ['a relative path', ['../x'], 3, /is a path/],
+    ['an absolute path', ['/tmp/x'], 3, /is a path/],
+    ['an existing service', ['billing', '--port', '4200'], 6, /already exists/],
+    ['a port another service uses', ['ledger', '--port', '4100'], 4, /already used by apps\/billing/],
+    ['a privileged port', ['ledger', '--port', '80'], 4, /1024 to 65535/],
+    ['a resource that is not plural', ['ledger', '--resource', 'invoice'], 5, /plural noun/],
+    ['a resource that collides with a route', ['ledger', '--resource', 'webhooks'], 5, /collides/],
+    ['an unknown flag', ['ledger', '--prot', '4300'], 2, /Unknown option --prot/],
+    ['a missing name without a terminal', [], 2, /Missing the service name/],
+  ])('%s', (_case, args, exitCode, message) => {
+    const before = listTree(workspace)
+    const result = runCli(['new', 'service', ...args, '--no-install'], workspace)
+    expect(result.status).toBe(exitCode)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+    expect(listTree(workspace)).toEqual(before)
+  })
+
+  it('outside a pnpm workspace', () => {
+    const result = runCli(['new', 'service', 'ledger', '--no-install'], '/')
+    expect(result.status).toBe(7)
+    expect(result.stderr).toMatch(/pnpm-workspace.yaml/)
+  })
+})
+
+describe('shipshape new service', () => {
+  it('--dry-run lists the files and writes nothing', () => {
+    const before = listTree(workspace)
+    const result = runCli(['new', 'service', 'ledger', '--port', '4300', '--dry-run'], workspace)
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain('Would write')
+    expect(result.stdout).toContain('src/routes/items.ts')
+    expect(listTree(workspace)).toEqual(before)
+  })
+
+  it('outside the shipshape repo pins exact versions instead of workspace links', () => {
+    const pkg = JSON.parse(readFileSync(join(workspace, 'apps/billing/package.json'), 'utf8'))
+    expect(pkg.name).toBe('billing')
+    expect(pkg.dependencies['@shipshape/server']).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(pkg.dependencies['drizzle-orm']).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(JSON.stringify(pkg)).not.toMatch(/workspace:|catalog:|&#x/)
+  })
+
+  it('names the resource everywhere and records every file in the manifest', () => {
+    const service = join(workspace, 'apps/billing')
+    expect(readFileSync(join(service, 'src/routes/invoices.ts'), 'utf8')).toContain("from '../db/schema.ts'")
+    const manifest = JSON.parse(readFileSync(join(service, '.shipshape/manifest.json'), 'utf8'))
+    expect(manifest.answers).toEqual({ name: 'billing', port: 4100, resource: 'invoices' })
+    const recorded = Object.values(manifest.components).flatMap((c) =>
+      Object.keys((c as { files: object }).files),
+    )
+    const onDisk = listTree(service).filter(
+      (p) => !p.startsWith('.shipshape') && statSync(join(service, p)).isFile(),
+    )
+    expect(recorded.sort()).toEqual(onDisk)
+    for (const file of recorded) {
+      expect(readFileSync(join(service, '.shipshape/base', file), 'utf8')).toBe(
+        readFileSync(join(service, file), 'utf8'),
+      )
+    }
+  })
+
+  it('picks the next free port when --port is left out', () => {
+    const result = runCli(['new', 'service', 'ledger', '--dry-run'], workspace)
+    expect(result.status).toBe(0)
+    const again = runCli(['new', 'service', 'audit', '--port', '3000', '--no-install'], workspace)
+    expect(again.status).toBe(0)
+    const third = runCli(['new', 'service', 'ledger', '--no-install'], workspace)
+    expect(third.status).toBe(0)
+    const manifest = JSON.parse(readFileSync(join(workspace, 'apps/ledger/.shipshape/manifest.json'), 'utf8'))
+    expect(manifest.answers.port).toBe(3001)
+  })
+})

@@ -1,0 +1,27 @@
+/** Every way a generator command can refuse, with the exit code the CLI gives it. */
+export const generatorErrors = {
+  SHIPSHAPE_INVALID_NAME: 3,
+  SHIPSHAPE_RESERVED_NAME: 3,
+  SHIPSHAPE_INVALID_PORT: 4,
+  SHIPSHAPE_PORT_TAKEN: 4,
+  SHIPSHAPE_INVALID_RESOURCE: 5,
+  SHIPSHAPE_SERVICE_EXISTS: 6,
+  SHIPSHAPE_NO_WORKSPACE: 7,
+  SHIPSHAPE_TEMPLATE_INVALID: 8,
+  SHIPSHAPE_RENDER_FAILED: 9,
+} as const
+
+export type GeneratorErrorCode = keyof typeof generatorErrors
+
+/** A refusal the user can act on: the message says what was wrong and what to do instead. */
+export class GeneratorError extends Error {
+  readonly code: GeneratorErrorCode
+  readonly exitCode: number
+
+  constructor(code: GeneratorErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'GeneratorError'
+    this.code = code
+    this.exitCode = generatorErrors[code]
+  }
+}

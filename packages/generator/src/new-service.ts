@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defaultPort, type ServiceAnswers, type ServiceInput, validateAnswers } from './answers.ts'
+import { GeneratorError } from './errors.ts'
+import { createManifest, manifestPath, type ServiceManifest, writeManifest } from './manifest.ts'
+import { renderTemplate } from './render.ts'
+import { loadTemplate } from './template.ts'
+import { type ExistingService, findWorkspace, listServices, type Workspace } from './workspace.ts'
+
+export type NewServiceOptions = {
+  /** Where the command runs; the workspace is found from here upwards. */
+  cwd: string
+  input: ServiceInput
+  /** Render and report, but write nothing at all. */
+  dryRun?: boolean
+  templatesRoot?: string
+}
+
+export type NewServiceResult = {
+  answers: ServiceAnswers
+  workspace: Workspace
+  dir: string
+  files: string[]
+  manifest: ServiceManifest
+  written: boolean
+}
+
+/**
+ * Generates apps/<name>. Atomic: everything is rendered into a staging folder beside the target and moved
+ * into place with one rename, so a failure at any step leaves the workspace exactly as it was.
+ */
+export async function createService(options: NewServiceOptions): Promise<NewServiceResult> {
+  const workspace = findWorkspace(options.cwd)
+  const existing = listServices(workspace)
+  const answers = validateAnswers({ ...options.input, port: options.input.port ?? getFreePort(existing) })
+  const dir = join(workspace.root, 'apps', answers.name)
+  assertNewService(dir, answers)
+  assertPortFree(existing, answers)
+  const template = loadTemplate('service', options.templatesRoot)
+
+  const stagingParent = options.dryRun ? tmpdir() : join(workspace.root, 'apps')
+  await mkdir(stagingParent, { recursive: true })
+  const staging = await mkdtemp(join(stagingParent, `.shipshape-${answers.name}-`))
+  try {
+    const files = await renderTemplate(template, answers, staging, {
+      inWorkspace: workspace.hasBuildingBlocks,
+    })
+    const manifest = createManifest(template, answers, files)
+    const paths = [...files.map((f) => f.path), manifestPath].sort()
+    if (options.dryRun) return { answers, workspace, dir, files: paths, manifest, written: false }
+    await writeManifest(staging, manifest, files)
+    assertNewService(dir, answers)
+    await rename(staging, dir)
+    return { answers, workspace, dir, files: paths, manifest, written: true }
+  } finally {
+    await rm(staging, { recursive: true, force: true })
+  }
+}
+
+function assertNewService(dir: string, answers: ServiceAnswers): void {
+  if (existsSync(dir)) {
+    throw new GeneratorError(
+      'SHIPSHAPE_SERVICE_EXISTS',
+      `apps/${answers.name} already exists. Pick another name, or use "shipshape regen ${answers.name}" to update it.`,
+    )
+  }
+}
+
+function assertPortFree(existing: ExistingService[], answers: ServiceAnswers): void {
+  const owner = existing.find((service) => service.port === answers.port)
+  if (owner) {
+    throw new GeneratorError(
+      'SHIPSHAPE_PORT_TAKEN',
+      `Port ${answers.port} is already used by apps/${owner.name}; pass another --port (next free: ${getFreePort(existing)}).`,
+    )
+  }
+}
+
+/** The lowest port from the default up that no service in the workspace uses. */
+function getFreePort(existing: ExistingService[]): number {
+  const taken = new Set(existing.map((service) => service.port))
+  let port = defaultPort
+  while (taken.has(port)) port += 1
+  return port
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every test in the repository: lint, typecheck, build, each package's and service's tests (PostgreSQL and
+# Redis included), the generator end to end, and the drift checks. Sets up whatever is missing first.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/bootstrap.sh"
+source "$here/services.sh"
+cd "$SHIPSHAPE_ROOT"
+
+rm -f packages/*/.vitest/results.json apps/*/.vitest/results.json tooling/*/.vitest/results.json
+status=0
+pnpm exec turbo run lint typecheck build test --output-logs=new-only --concurrency=2 || status=$?
+node tooling/scripts/sum-results.ts || status=1
+exit "$status"
