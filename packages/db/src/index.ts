@@ -1,4 +1,5 @@
 export { createDatabase } from './create-database.ts'
+export { type Cursor, decodeCursor, encodeCursor } from './cursor.ts'
 export { DatabaseConfigError, DatabaseMigrationError, DatabaseUnavailableError } from './errors.ts'
 export { mapDatabaseError } from './map-database-error.ts'
 export type { MigrationOptions, MigrationResult } from './run-migrations.ts'

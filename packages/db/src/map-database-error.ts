@@ -49,6 +49,10 @@ function classify(error: object): ProblemInit | undefined {
   if (error instanceof DatabaseUnavailableError) return UNAVAILABLE
   const { code, message } = error as { code?: unknown; message?: unknown }
   if (code === '23505') return CONFLICT
+  // The server ended the session (FATAL/PANIC: not accepting connections, database gone, shutting down):
+  // whatever the code, the request failed before doing anything and may be retried.
+  const { severity } = error as { severity?: unknown }
+  if (severity === 'FATAL' || severity === 'PANIC') return UNAVAILABLE
   if (typeof code === 'string') {
     if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code)) return UNAVAILABLE
     if (/^08[0-9A-Z]{3}$/.test(code)) return UNAVAILABLE

@@ -91,6 +91,18 @@ describe('createDatabase on PostgreSQL', () => {
     expect(JSON.stringify(problem)).not.toContain('pg_sleep')
   })
 
+  it('maps a database that stopped accepting connections (FATAL 55000) to 503', async () => {
+    await target.admin.query(`ALTER DATABASE ${target.name} ALLOW_CONNECTIONS false`)
+    try {
+      const database = await open()
+      const error = await database.db.execute(sql`select 1`).catch((caught: unknown) => caught)
+      expect((error as Error).cause).toMatchObject({ code: '55000', severity: 'FATAL' })
+      expect(mapDatabaseError(error)).toMatchObject(UNAVAILABLE)
+    } finally {
+      await target.admin.query(`ALTER DATABASE ${target.name} ALLOW_CONNECTIONS true`)
+    }
+  })
+
   it('maps a real unique violation to 409 without the constraint name or SQL', async () => {
     const database = await open()
     await database.db.execute(sql`create table accounts (email text constraint accounts_email_key unique)`)
