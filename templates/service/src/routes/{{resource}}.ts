@@ -1,6 +1,6 @@
 import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
 import { type App, ProblemError } from '@shipshape/server'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { desc, eq, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { {{resource}} } from '../db/schema.ts'
 import {
@@ -13,6 +13,9 @@ import {
 } from './{{resource}}.schemas.ts'
 
 type {{pascalCase singular}}Row = typeof {{resource}}.$inferSelect
+
+const invalidCursor = () =>
+  new ProblemError({ status: 400, code: 'validation_failed', title: 'Bad Request', detail: 'The cursor is not one this service issued.' })
 
 const notFound = () => new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'No {{singular}} with that id.' })
 
@@ -35,6 +38,7 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
   }, async (request) => {
     const { limit, cursor } = request.query
     const after = cursor === undefined ? undefined : decodeCursor(cursor)
+    if (cursor !== undefined && !after) throw invalidCursor()
     // Keyset pagination, newest first: stable under concurrent inserts and served by the (created_at, id) index.
     const rows = await db
       .select()
@@ -62,7 +66,7 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
     const [row] = await db
       .update({{resource}})
       .set({ ...request.body, updatedAt: new Date() })
-      .where(and(eq({{resource}}.id, request.params.id)))
+      .where(eq({{resource}}.id, request.params.id))
       .returning()
     if (!row) throw notFound()
     return to{{pascalCase singular}}(row)
