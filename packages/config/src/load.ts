@@ -52,7 +52,11 @@ export function loadEnv<F extends EnvFields>(
   return config
 }
 
-function runRule<C>(rule: (config: C) => readonly EnvIssue[], config: C, partial: boolean): readonly EnvIssue[] {
+function runRule<C>(
+  rule: (config: C) => readonly EnvIssue[],
+  config: C,
+  partial: boolean,
+): readonly EnvIssue[] {
   try {
     return rule(config)
   } catch (error) {

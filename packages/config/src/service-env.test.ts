@@ -21,7 +21,10 @@ function getIssues(source: Record<string, string>): string[] {
 
 describe('defineServiceEnv', () => {
   it('production refuses the embedded database and a wildcard origin, all in one error', () => {
-    expect(getIssues({ APP_ENV: 'production', CORS_ORIGINS: '*' }).sort()).toEqual(['CORS_ORIGINS', 'DATABASE_URL'])
+    expect(getIssues({ APP_ENV: 'production', CORS_ORIGINS: '*' }).sort()).toEqual([
+      'CORS_ORIGINS',
+      'DATABASE_URL',
+    ])
     expect(getIssues({ APP_ENV: 'production' })).toEqual(['DATABASE_URL'])
   })
 
@@ -31,7 +34,12 @@ describe('defineServiceEnv', () => {
 
   it('development needs nothing set, and the service keeps its own fields', () => {
     const config = loadEnv(schema, {})
-    expect(config).toMatchObject({ APP_ENV: 'development', PORT: 4100, HOST: '127.0.0.1', RATE_LIMIT_MAX: 300 })
+    expect(config).toMatchObject({
+      APP_ENV: 'development',
+      PORT: 4100,
+      HOST: '127.0.0.1',
+      RATE_LIMIT_MAX: 300,
+    })
     expect(config.DATABASE_URL).toBeUndefined()
     expect(config.PAYMENTS_URL).toBeUndefined()
   })

@@ -12,12 +12,20 @@ export function getServiceFields(defaultPort: number) {
       example: 'postgres://app:app@127.0.0.1:5432/app',
       description: 'PostgreSQL connection URL. Unset: the embedded PGlite database (development only).',
     }),
-    PGLITE_DATA_DIR: env.string({ default: '.data/pglite', description: 'Where the embedded database keeps its files.' }),
+    PGLITE_DATA_DIR: env.string({
+      default: '.data/pglite',
+      description: 'Where the embedded database keeps its files.',
+    }),
     MIGRATE_ON_START: env.boolean({
       default: false,
       description: 'Apply pending migrations at start on PostgreSQL (the embedded database always does).',
     }),
-    DB_POOL_MAX: env.integer({ default: 10, min: 1, max: 200, description: 'Most PostgreSQL connections the pool opens.' }),
+    DB_POOL_MAX: env.integer({
+      default: 10,
+      min: 1,
+      max: 200,
+      description: 'Most PostgreSQL connections the pool opens.',
+    }),
     REDIS_URL: env.url({
       optional: true,
       protocols: ['redis:', 'rediss:'],
@@ -31,7 +39,8 @@ export function getServiceFields(defaultPort: number) {
     }),
     TRUST_PROXY: env.list({
       default: [],
-      description: 'Comma-separated addresses or CIDRs of proxies allowed to set X-Forwarded-For; empty: none.',
+      description:
+        'Comma-separated addresses or CIDRs of proxies allowed to set X-Forwarded-For; empty: none.',
     }),
     RATE_LIMIT_MAX: env.integer({
       default: 300,
@@ -58,14 +67,22 @@ type ServiceFields = ReturnType<typeof getServiceFields>
  * A service's environment: the shared variables, the service's own `fields`, and the production rules of
  * the service contract (no embedded database in production).
  */
-export function defineServiceEnv<F extends EnvFields>(options: { defaultPort: number; fields: F }): EnvSchema<ServiceFields & F> {
+export function defineServiceEnv<F extends EnvFields>(options: {
+  defaultPort: number
+  fields: F
+}): EnvSchema<ServiceFields & F> {
   return defineEnv(
     { ...getServiceFields(options.defaultPort), ...options.fields },
     {
       rules: [
         (config) =>
           config.APP_ENV === 'production' && !config.DATABASE_URL
-            ? [{ variable: 'DATABASE_URL', message: 'is required in production: the embedded database is for development only' }]
+            ? [
+                {
+                  variable: 'DATABASE_URL',
+                  message: 'is required in production: the embedded database is for development only',
+                },
+              ]
             : [],
       ],
     },
