@@ -1,0 +1,8 @@
+export type { AuthDatabase } from './database.ts'
+export { AuthOptionsError } from './errors.ts'
+export type { AuthPluginOptions, AuthThrottleOptions } from './options.ts'
+export { ownedBy } from './owned-by.ts'
+export type { Argon2Params } from './password-hasher.ts'
+export { owaspArgon2Params } from './password-hasher.ts'
+export { AUTH_PREFIX, authPlugin, requireUser } from './plugin.ts'
+export type { AuthUser } from './user-store.ts'

@@ -1,0 +1,10 @@
+import { eq, type SQL } from 'drizzle-orm'
+import type { PgColumn } from 'drizzle-orm/pg-core'
+
+/**
+ * The condition every owner-scoped query adds (`where(and(eq(items.id, id), ownedBy(items.ownerId, user.id)))`):
+ * another user's row is then simply not found, so it answers 404, never 403, and never leaks that it exists.
+ */
+export function ownedBy(ownerColumn: PgColumn, userId: string): SQL {
+  return eq(ownerColumn, userId)
+}

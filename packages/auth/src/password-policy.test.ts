@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { checkPasswordPolicy, getCommonPasswordCount, normalizePassword } from './password-policy.ts'
+
+describe('password policy', () => {
+  it('rejects a password shorter than the minimum, counting characters not UTF-16 units', () => {
+    expect(checkPasswordPolicy('a'.repeat(14), 15)).toMatchObject({ ok: false, rule: 'too_short' })
+    // 8 emoji are 16 UTF-16 units but 8 characters.
+    expect(checkPasswordPolicy('😀'.repeat(8), 15)).toMatchObject({ ok: false, rule: 'too_short' })
+    expect(checkPasswordPolicy('😀'.repeat(15), 15)).toEqual({ ok: true })
+  })
+
+  it('rejects more than 128 characters', () => {
+    expect(checkPasswordPolicy('a b'.repeat(43), 15)).toMatchObject({ ok: false, rule: 'too_long' })
+    expect(checkPasswordPolicy('x'.repeat(128), 15)).toEqual({ ok: true })
+  })
+
+  it('rejects common passwords from a shipped list of at least 10,000, in any case', () => {
+    expect(getCommonPasswordCount()).toBeGreaterThanOrEqual(10_000)
+    expect(checkPasswordPolicy('password', 8)).toMatchObject({ ok: false, rule: 'common' })
+    expect(checkPasswordPolicy('QwertyUiop', 8)).toMatchObject({ ok: false, rule: 'common' })
+    expect(checkPasswordPolicy('1qaz2wsx3edc4rfv', 15)).toMatchObject({ ok: false, rule: 'common' })
+  })
+
+  it('has no composition rules: a long lower-case phrase passes', () => {
+    expect(checkPasswordPolicy('violet lantern drifting seaward', 15)).toEqual({ ok: true })
+  })
+
+  it('normalises compatibility characters so one password has one form', () => {
+    expect(normalizePassword('ﬁne')).toBe('fine')
+  })
+})

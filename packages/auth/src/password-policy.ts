@@ -1,0 +1,45 @@
+import { dictionary } from '@zxcvbn-ts/language-common'
+
+/** NIST SP 800-63B's floor; a service may raise the minimum but never go under it. */
+export const MIN_PASSWORD_LENGTH_FLOOR = 8
+export const DEFAULT_PASSWORD_MIN_LENGTH = 15
+export const MAX_PASSWORD_LENGTH = 128
+
+export type PasswordPolicyResult =
+  | { ok: true }
+  | { ok: false; rule: 'too_short' | 'too_long' | 'common'; detail: string }
+
+/** ~30,000 most common leaked passwords (zxcvbn-ts's ranked list), lower-cased. */
+const commonPasswords = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()))
+
+/** The same canonical form is hashed and checked, so "ﬁ" and "fi" are one password (NIST: normalise). */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC')
+}
+
+/** Length in characters (code points), not UTF-16 units, so an emoji counts once. */
+export function checkPasswordPolicy(password: string, minLength: number): PasswordPolicyResult {
+  const length = [...password].length
+  if (length < minLength) {
+    return {
+      ok: false,
+      rule: 'too_short',
+      detail: `The password must be at least ${minLength} characters long.`,
+    }
+  }
+  if (length > MAX_PASSWORD_LENGTH) {
+    return {
+      ok: false,
+      rule: 'too_long',
+      detail: `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`,
+    }
+  }
+  if (commonPasswords.has(password.toLowerCase())) {
+    return { ok: false, rule: 'common', detail: 'The password is on a list of commonly used passwords.' }
+  }
+  return { ok: true }
+}
+
+export function getCommonPasswordCount(): number {
+  return commonPasswords.size
+}

@@ -1,0 +1,78 @@
+import fastifyCookie from '@fastify/cookie'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { type AuthContext, createAuthContext } from './auth-context.ts'
+import { checkCsrf } from './csrf.ts'
+import { type AuthPluginOptions, resolveAuthOptions } from './options.ts'
+import { createCsrfFailed, createUnauthenticated, createUnsupportedMediaType } from './problems.ts'
+import { registerChangePasswordRoute } from './routes/change-password.ts'
+import { registerLoginRoute } from './routes/login.ts'
+import { registerSessionRoutes } from './routes/session-routes.ts'
+import { registerSignupRoute } from './routes/signup.ts'
+import type { AuthUser } from './user-store.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: sets `request.user` from a live session, or answers 401 `unauthenticated`. */
+    authenticate(request: FastifyRequest): Promise<void>
+  }
+  interface FastifyRequest {
+    user: AuthUser | null
+  }
+}
+
+export const AUTH_PREFIX = '/auth'
+
+/** The signed-in user of a route guarded by `app.authenticate`; 401 if the guard was forgotten. */
+export function requireUser(request: FastifyRequest): AuthUser {
+  if (request.user === null) throw createUnauthenticated()
+  return request.user
+}
+
+function isAuthRoute(request: FastifyRequest): boolean {
+  const path = request.routeOptions.url ?? request.url
+  return path === AUTH_PREFIX || path.startsWith(`${AUTH_PREFIX}/`)
+}
+
+function addCsrfHook(app: FastifyInstance, auth: AuthContext): void {
+  app.addHook('onRequest', async (request) => {
+    const carriesCookie = auth.cookies.isPresent(request)
+    if (!carriesCookie && !isAuthRoute(request)) return
+    const verdict = checkCsrf(request, auth.options.allowedOrigins, carriesCookie)
+    if (verdict === 'csrf_failed') throw createCsrfFailed()
+    if (verdict === 'unsupported_media_type') throw createUnsupportedMediaType()
+  })
+}
+
+async function registerAuthRoutes(app: FastifyInstance, auth: AuthContext): Promise<void> {
+  // Tokens and user data must never sit in a shared or browser cache, error responses included.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+  })
+  registerSignupRoute(app, auth)
+  registerLoginRoute(app, auth)
+  registerSessionRoutes(app, auth)
+  registerChangePasswordRoute(app, auth)
+}
+
+/**
+ * Cookie-session authentication: /auth routes, `app.authenticate`, and an Origin check on every unsafe
+ * request that carries the session cookies. Register once, on the root instance.
+ */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, rawOptions) => {
+    const auth = await createAuthContext(resolveAuthOptions(rawOptions), app.log)
+    app.addHook('onClose', () => auth.close())
+    if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie)
+    app.decorateRequest('user', null)
+    app.decorate('authenticate', async (request: FastifyRequest) => {
+      request.user = await auth.authenticate(request)
+    })
+    addCsrfHook(app, auth)
+    await app.register(async (child) => registerAuthRoutes(child, auth), { prefix: AUTH_PREFIX })
+  },
+  { name: '@shipshape/auth', fastify: '5.x' },
+)

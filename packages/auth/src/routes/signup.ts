@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify'
+import type { AuthContext } from '../auth-context.ts'
+import { checkPasswordPolicy } from '../password-policy.ts'
+import { createEmailTaken, createWeakPassword } from '../problems.ts'
+import { readEmail, readPassword } from './read-input.ts'
+import { AUTH_BODY_LIMIT, type CredentialsBody, credentialsBody, userResponse } from './schemas.ts'
+
+export function registerSignupRoute(app: FastifyInstance, auth: AuthContext): void {
+  app.post<{ Body: CredentialsBody }>(
+    '/signup',
+    { bodyLimit: AUTH_BODY_LIMIT, schema: { body: credentialsBody, response: { 201: userResponse } } },
+    async (request, reply) => {
+      const email = readEmail(request.body.email)
+      const password = readPassword(request.body.password, 'password')
+      const policy = checkPasswordPolicy(password, auth.options.passwordMinLength)
+      if (!policy.ok) throw createWeakPassword(policy.detail)
+      const user = await auth.users.insert(email, await auth.hasher.hash(password))
+      if (user === null) throw createEmailTaken()
+      await auth.startSession(reply, user)
+      request.log.info({ userId: user.id }, 'auth: account created')
+      return reply.code(201).send(user)
+    },
+  )
+}
