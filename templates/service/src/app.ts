@@ -10,16 +10,23 @@ export type BuildOptions = { logger?: ServerOptions['logger'] }
  * The service as an app, separate from the process (src/server.ts) so tests build it in-process: production
  * defaults from @shipshape/server first, then this service's routes. Closing the app closes the database.
  */
-export async function buildApp(config: Env, database: ServiceDatabase, options: BuildOptions = {}): Promise<App> {
+export async function buildApp(
+  config: Env,
+  database: ServiceDatabase,
+  options: BuildOptions = {},
+): Promise<App> {
   const app = await createServer({
-    name: '{{name}}',
+    name: '{{resource}}',
     logger: options.logger ?? { level: config.LOG_LEVEL },
     cors: { origins: config.CORS_ORIGINS },
     trustProxy: config.TRUST_PROXY,
-    rateLimit: config.RATE_LIMIT_MAX > 0 ? { max: config.RATE_LIMIT_MAX, timeWindowMs: 60_000, redisUrl: config.REDIS_URL } : false,
+    rateLimit:
+      config.RATE_LIMIT_MAX > 0
+        ? { max: config.RATE_LIMIT_MAX, timeWindowMs: 60_000, redisUrl: config.REDIS_URL }
+        : false,
     readinessChecks: { database: () => database.ping({ timeoutMs: 1_000 }) },
     mapError: mapDatabaseError,
-    openapi: { title: '{{name}}', version: '{{templateVersion}}' },
+    openapi: { title: '{{resource}}', version: '{{templateVersion}}' },
   })
   app.addHook('onClose', () => database.close())
   await app.register({{camelCase resource}}Routes, { prefix: '/{{resource}}', db: database.db })

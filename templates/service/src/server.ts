@@ -12,7 +12,8 @@ try {
   const database = await openDatabase(config)
   // The embedded database has no separate migration step; PostgreSQL migrates with `pnpm db:migrate`
   // (or MIGRATE_ON_START=true), so that deploying and migrating stay two decisions.
-  if (database.kind === 'pglite' || config.MIGRATE_ON_START) await runMigrations(database, { migrationsFolder })
+  if (database.kind === 'pglite' || config.MIGRATE_ON_START)
+    await runMigrations(database, { migrationsFolder })
   const app = await buildApp(config, database)
   await startServer(app, {
     port: config.PORT,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { checkEnvExample, ConfigError, loadEnv } from '@shipshape/config'
+import { ConfigError, checkEnvExample, loadEnv } from '@shipshape/config'
 import { describe, expect, it } from 'vitest'
 import { envSchema } from '../src/config.ts'
 

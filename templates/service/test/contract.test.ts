@@ -16,19 +16,26 @@ describe('the service contract', () => {
     expect(response.headers['cache-control']).toBe('no-store')
   })
 
-  it.each(['/healthz', '/{{resource}}', '/nowhere', '/{{resource}}/not-a-uuid'])('security headers on %s', async (url) => {
-    const response = await app.inject({ method: 'GET', url })
-    expect(response.headers['x-content-type-options']).toBe('nosniff')
-    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'")
-    expect(response.headers['x-powered-by']).toBeUndefined()
-    expect(response.headers['x-request-id']).toEqual(expect.any(String))
-  })
+  it.each(['/healthz', '/{{resource}}', '/nowhere', '/{{resource}}/not-a-uuid'])(
+    'security headers on %s',
+    async (url) => {
+      const response = await app.inject({ method: 'GET', url })
+      expect(response.headers['x-content-type-options']).toBe('nosniff')
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+      expect(response.headers['x-powered-by']).toBeUndefined()
+      expect(response.headers['x-request-id']).toEqual(expect.any(String))
+    },
+  )
 
   it('a 404 is problem+json with the request id and nothing internal', async () => {
     const response = await app.inject({ method: 'GET', url: '/nowhere' })
     expect(response.statusCode).toBe(404)
     const body = response.json()
-    expect(body).toMatchObject({ status: 404, code: 'not_found', requestId: response.headers['x-request-id'] })
+    expect(body).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      requestId: response.headers['x-request-id'],
+    })
     expect(JSON.stringify(body)).not.toMatch(/stack|node_modules|\.ts:|SELECT/i)
   })
 
@@ -44,6 +51,8 @@ describe('the service contract', () => {
   it('publishes its OpenAPI document', async () => {
     const response = await app.inject({ method: 'GET', url: '/openapi.json' })
     expect(response.statusCode).toBe(200)
-    expect(Object.keys(response.json().paths)).toEqual(expect.arrayContaining(['/{{resource}}/', '/{{resource}}/{id}']))
+    expect(Object.keys(response.json().paths)).toEqual(
+      expect.arrayContaining(['/{{resource}}/', '/{{resource}}/{id}']),
+    )
   })
 })

@@ -12,5 +12,9 @@ export function getTestConfig(overrides: Record<string, string> = {}) {
 
 /** The service on its own database (PGlite, or a fresh PostgreSQL database when DATABASE_URL is set). */
 export function setupService(overrides: Record<string, string> = {}) {
-  return setupTestService({ schema, migrationsFolder, build: (database) => buildApp(getTestConfig(overrides), database) })
+  return setupTestService({
+    schema,
+    migrationsFolder,
+    build: (database) => buildApp(getTestConfig(overrides), database),
+  })
 }

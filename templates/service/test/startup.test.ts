@@ -12,6 +12,7 @@ it('refuses to start on a bad production environment, names every variable and p
     timeout: 20_000,
   })
   expect(result.status).toBe(1)
-  for (const variable of ['DATABASE_URL', 'CORS_ORIGINS', 'SHUTDOWN_GRACE_MS']) expect(result.stderr).toContain(variable)
+  for (const variable of ['DATABASE_URL', 'CORS_ORIGINS', 'SHUTDOWN_GRACE_MS'])
+    expect(result.stderr).toContain(variable)
   expect(result.stderr).not.toMatch(/\n\s+at /)
 })

@@ -3,8 +3,13 @@ import { setupService } from './setup.ts'
 
 const { app } = await setupService()
 
-const create = (payload: unknown) => app.inject({ method: 'POST', url: '/{{resource}}', payload: payload as object })
-const expectProblem = (response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number, code: string) => {
+const create = (payload: unknown) =>
+  app.inject({ method: 'POST', url: '/{{resource}}', payload: payload as object })
+const expectProblem = (
+  response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
+  status: number,
+  code: string,
+) => {
   expect(response.statusCode).toBe(status)
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
   expect(response.json()).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String) })
@@ -30,18 +35,32 @@ describe('POST /{{resource}} rejects bad input and stores nothing', () => {
     ['malformed JSON', '{"name":'],
     ['absurdly deep JSON', `{"name":"ok","description":${'['.repeat(5000)}${']'.repeat(5000)}}`],
   ])('400 for %s', async (_case, body) => {
-    const response = await app.inject({ method: 'POST', url: '/{{resource}}', headers: { 'content-type': 'application/json' }, body })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/{{resource}}',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
     expect(response.statusCode).toBe(400)
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
   })
 
   it('415 for a body that is not JSON', async () => {
-    const response = await app.inject({ method: 'POST', url: '/{{resource}}', headers: { 'content-type': 'text/plain' }, body: 'name=x' })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/{{resource}}',
+      headers: { 'content-type': 'text/plain' },
+      body: 'name=x',
+    })
     expectProblem(response, 415, 'unsupported_media_type')
   })
 
   it('413 for a body over the limit', async () => {
-    expectProblem(await create({ name: 'ok', description: 'x'.repeat(2 * 1024 * 1024) }), 413, 'payload_too_large')
+    expectProblem(
+      await create({ name: 'ok', description: 'x'.repeat(2 * 1024 * 1024) }),
+      413,
+      'payload_too_large',
+    )
   })
 
   it('kept nothing from the rejected requests', async () => {
@@ -55,10 +74,20 @@ describe('/{{resource}}/:id', () => {
     const created = await create({ name: 'first', description: 'a {{singular}}' })
     expect(created.statusCode).toBe(201)
     const row = created.json()
-    expect(row).toEqual({ id: expect.any(String), name: 'first', description: 'a {{singular}}', createdAt: expect.any(String), updatedAt: expect.any(String) })
+    expect(row).toEqual({
+      id: expect.any(String),
+      name: 'first',
+      description: 'a {{singular}}',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    })
 
     expect((await app.inject({ method: 'GET', url: `/{{resource}}/${row.id}` })).json()).toEqual(row)
-    const patched = await app.inject({ method: 'PATCH', url: `/{{resource}}/${row.id}`, payload: { name: 'renamed' } })
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/{{resource}}/${row.id}`,
+      payload: { name: 'renamed' },
+    })
     expect(patched.json()).toMatchObject({ id: row.id, name: 'renamed', description: 'a {{singular}}' })
     expect((await app.inject({ method: 'DELETE', url: `/{{resource}}/${row.id}` })).statusCode).toBe(204)
     expectProblem(await app.inject({ method: 'GET', url: `/{{resource}}/${row.id}` }), 404, 'not_found')
@@ -74,18 +103,30 @@ describe('/{{resource}}/:id', () => {
   it('400 for an id that is not a UUID and for an empty update', async () => {
     expectProblem(await app.inject({ method: 'GET', url: '/{{resource}}/not-a-uuid' }), 400, 'validation_failed')
     const { id } = (await create({ name: 'x' })).json()
-    expectProblem(await app.inject({ method: 'PATCH', url: `/{{resource}}/${id}`, payload: {} }), 400, 'validation_failed')
+    expectProblem(
+      await app.inject({ method: 'PATCH', url: `/{{resource}}/${id}`, payload: {} }),
+      400,
+      'validation_failed',
+    )
     await app.inject({ method: 'DELETE', url: `/{{resource}}/${id}` })
   })
 })
 
 describe('GET /{{resource}} pagination', () => {
   it.each(['0', '101', '-1', '1.5', 'abc'])('400 for limit=%s', async (limit) => {
-    expectProblem(await app.inject({ method: 'GET', url: `/{{resource}}?limit=${limit}` }), 400, 'validation_failed')
+    expectProblem(
+      await app.inject({ method: 'GET', url: `/{{resource}}?limit=${limit}` }),
+      400,
+      'validation_failed',
+    )
   })
 
   it.each(['garbage', 'eyJhIjoxfQ', '%00'])('400 for an unreadable cursor (%s)', async (cursor) => {
-    expectProblem(await app.inject({ method: 'GET', url: `/{{resource}}?cursor=${cursor}` }), 400, 'validation_failed')
+    expectProblem(
+      await app.inject({ method: 'GET', url: `/{{resource}}?cursor=${cursor}` }),
+      400,
+      'validation_failed',
+    )
   })
 
   it('400 for an unknown query parameter', async () => {

@@ -16,14 +16,20 @@ export const {{camelCase singular}}Schema = Type.Object(
 const name = Type.String({ minLength: 1, maxLength: 200 })
 const description = Type.String({ maxLength: 2000 })
 
-export const create{{pascalCase singular}}Body = Type.Object({ name, description: Type.Optional(description) }, { additionalProperties: false })
+export const create{{pascalCase singular}}Body = Type.Object(
+  { name, description: Type.Optional(description) },
+  { additionalProperties: false },
+)
 
 export const update{{pascalCase singular}}Body = Type.Object(
   { name: Type.Optional(name), description: Type.Optional(description) },
   { additionalProperties: false, minProperties: 1 },
 )
 
-export const {{camelCase singular}}Params = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false })
+export const {{camelCase singular}}Params = Type.Object(
+  { id: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+)
 
 export const list{{pascalCase resource}}Query = Type.Object(
   {

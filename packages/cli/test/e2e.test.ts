@@ -1,0 +1,89 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, expect, it } from 'vitest'
+import { runCli } from './run-cli.ts'
+
+// The whole path a user takes: generate into this workspace, install, typecheck, run the service's own
+// tests against PostgreSQL, start it and probe it, then leave the workspace as it was.
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+const name = `e2e-${randomBytes(3).toString('hex')}`
+const serviceDir = join(root, 'apps', name)
+const lockfile = join(root, 'pnpm-lock.yaml')
+const lockBefore = readFileSync(lockfile, 'utf8')
+const databaseUrl = process.env.DATABASE_URL
+
+const pnpm = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  execFileSync('pnpm', args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: 'pipe' })
+
+afterAll(() => {
+  rmSync(serviceDir, { recursive: true, force: true })
+  writeFileSync(lockfile, lockBefore)
+  pnpm(['install', '--offline', '--frozen-lockfile'])
+})
+
+it('generates a service that installs, typechecks, passes its tests on PostgreSQL, and serves', async () => {
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set: bash tooling/scripts/test.sh starts PostgreSQL')
+  const port = await getFreePort()
+  const generated = runCli(['new', 'service', name, '--port', String(port), '--resource', 'tickets', '--no-install'], root)
+  expect(generated.status).toBe(0)
+
+  pnpm(['install', '--offline'])
+  pnpm(['--filter', name, 'typecheck'])
+  const tests = pnpm(['--filter', name, 'exec', 'vitest', 'run', '--reporter=dot'], { DATABASE_URL: databaseUrl })
+  expect(tests).toMatch(/Tests\s+\d+ passed/)
+  expect(tests).not.toMatch(/failed/)
+
+  const server = spawn(process.execPath, ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register', 'src/server.ts'], {
+    cwd: serviceDir,
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  try {
+    const base = `http://127.0.0.1:${port}`
+    await waitForHttp(`${base}/healthz`, server)
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' })
+    const ready = await fetch(`${base}/readyz`)
+    expect(ready.status).toBe(200)
+    const created = await fetch(`${base}/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'from the e2e test' }),
+    })
+    expect(created.status).toBe(201)
+  } finally {
+    server.kill('SIGTERM')
+  }
+  expect(await waitForExit(server)).toBe(0)
+}, 300_000)
+
+function getFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
+  let stderr = ''
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk
+  })
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (child.exitCode !== null) throw new Error(`the service exited early: ${stderr}`)
+    if (await fetch(url).then(() => true, () => false)) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`the service never answered ${url}: ${stderr}`)
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode)
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+}
