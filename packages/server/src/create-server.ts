@@ -1,0 +1,117 @@
+import cors from '@fastify/cors'
+import swagger from '@fastify/swagger'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import underPressure from '@fastify/under-pressure'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify'
+import { createFrameworkErrorHandler, registerErrorHandling } from './error-handler.ts'
+import { registerHealthRoutes } from './health.ts'
+import { registerJsonParser } from './json-parser.ts'
+import { createLogger } from './logger.ts'
+import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.ts'
+import { getStatusTitle, ProblemError } from './problem.ts'
+import { registerRateLimit } from './rate-limit.ts'
+import { getRequestId } from './request-id.ts'
+import { createResponseLogging } from './response-log.ts'
+import { computeSecurityHeaders, createHeaderWriter } from './security-headers.ts'
+import { registerShutdownGuard } from './shutdown-guard.ts'
+import { createValidatorFactory } from './validators.ts'
+
+/** The Fastify instance createServer returns: TypeBox schemas give handlers typed bodies, params and queries. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+/** JSON deeper than this is refused before parsing; real payloads are far shallower. */
+const MAX_JSON_DEPTH = 32
+/** Longer path parameters are a 414; ids and slugs fit with room to spare. */
+const MAX_PARAM_LENGTH = 256
+
+/**
+ * Creates a Fastify 5 instance that keeps the service contract (problem+json errors, security headers,
+ * request ids, health routes, rate limit, load shedding, redacted JSON logs). Register routes on it, then
+ * hand it to `startServer`.
+ */
+export async function createServer(options: ServerOptions): Promise<App> {
+  const config = resolveOptions(options)
+  const writeHeaders = createHeaderWriter(computeSecurityHeaders())
+  const responseLogging = createResponseLogging(config.logRequests, config.slowRequestMs)
+  const loggerInstance: FastifyBaseLogger = createLogger(config.name, config.logger)
+  const app = Fastify({
+    loggerInstance,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: getRequestId,
+    requestIdHeader: false,
+    trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    requestTimeout: config.requestTimeoutMs,
+    return503OnClosing: false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: createFrameworkErrorHandler(writeHeaders),
+    schemaController: { compilersFactory: { buildValidator: createValidatorFactory() } },
+  })
+  app.addHook('onRequest', (request, reply, done) => {
+    writeHeaders(request, reply)
+    done()
+  })
+  registerShutdownGuard(app)
+  if (responseLogging.hook !== undefined) app.addHook('onResponse', responseLogging.hook)
+  registerJsonParser(app, MAX_JSON_DEPTH)
+  registerErrorHandling(app, {
+    mapError: config.mapError,
+    writeHeaders,
+    recordFault: responseLogging.recordFault,
+  })
+  await registerPlugins(app, config)
+  // Once closing, the shutdown guard answers /readyz (and everything else) with 503 before any handler runs.
+  registerHealthRoutes(app, { checks: config.readinessChecks, timeoutMs: config.readinessTimeoutMs })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  return app.withTypeProvider<TypeBoxTypeProvider>()
+}
+
+async function registerPlugins(app: FastifyInstance, config: ResolvedOptions): Promise<void> {
+  if (config.corsOrigins.length > 0) {
+    const allowed = new Set(config.corsOrigins)
+    await app.register(cors, {
+      // `false` for an unlisted origin makes @fastify/cors add no CORS header at all (with an array it would
+      // still send Access-Control-Allow-Credentials).
+      origin: (origin, callback) =>
+        callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
+      credentials: true,
+    })
+  }
+  if (config.underPressureEnabled) {
+    const limits = config.underPressure
+    await app.register(underPressure, {
+      maxEventLoopDelay: limits.maxEventLoopDelayMs,
+      maxEventLoopUtilization: limits.maxEventLoopUtilization,
+      maxHeapUsedBytes: limits.maxHeapUsedBytes ?? 0,
+      maxRssBytes: limits.maxRssBytes ?? 0,
+      retryAfter: 10,
+      customError: class UnderPressureError extends ProblemError {
+        constructor() {
+          super({
+            status: 503,
+            code: 'unavailable',
+            title: getStatusTitle(503),
+            detail: 'The service is overloaded; retry later.',
+          })
+        }
+      },
+    })
+  }
+  await app.register(swagger, { openapi: { openapi: '3.1.0', info: config.openapi } })
+  if (config.rateLimit !== false) await registerRateLimit(app, config.name, config.rateLimit)
+}

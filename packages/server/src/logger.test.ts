@@ -1,0 +1,119 @@
+import { PassThrough } from 'node:stream'
+import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api'
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestServer, type LogLine, waitFor } from './_test-helpers.ts'
+import { createLogger } from './logger.ts'
+
+function capture(): { stream: PassThrough; lines: LogLine[] } {
+  const stream = new PassThrough()
+  const lines: LogLine[] = []
+  stream.on('data', (chunk: Buffer) => {
+    for (const part of chunk.toString('utf8').split('\n'))
+      if (part !== '') lines.push(JSON.parse(part) as LogLine)
+  })
+  return { stream, lines }
+}
+
+describe('the logger', () => {
+  it('redacts credentials and secrets at common depths', async () => {
+    const { stream, lines } = capture()
+    const log = createLogger('svc', { stream, redact: ['card.number'] })
+    log.info({
+      req: { headers: { cookie: 'sid=1', authorization: 'Bearer abc', accept: 'json' } },
+      res: { headers: { 'set-cookie': 'sid=2' } },
+      password: 'p1',
+      body: { password: 'p2', user: { token: 't1', accessToken: 'a1', refreshToken: 'r1', secret: 's1' } },
+      card: { number: '4242' },
+    })
+    await waitFor(() => lines.length === 1)
+    const text = JSON.stringify(lines[0])
+    for (const secret of ['sid=1', 'Bearer abc', 'sid=2', 'p1', 'p2', 't1', 'a1', 'r1', 's1', '4242']) {
+      expect(text).not.toContain(`"${secret}"`)
+    }
+    expect(text).toContain('"accept":"json"')
+    expect(lines[0]).toMatchObject({ level: 'info', name: 'svc', password: '[Redacted]' })
+  })
+
+  it('adds trace_id and span_id from the active span, and nothing without one', async () => {
+    const { stream, lines } = capture()
+    const log = createLogger('svc', { stream })
+    const manager = new AsyncLocalStorageContextManager().enable()
+    context.setGlobalContextManager(manager)
+    const span = trace.wrapSpanContext({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.SAMPLED,
+    })
+    context.with(trace.setSpan(ROOT_CONTEXT, span), () => log.info('inside'))
+    log.info('outside')
+    context.disable()
+    await waitFor(() => lines.length === 2)
+    expect(lines[0]).toMatchObject({
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      span_id: '00f067aa0ba902b7',
+    })
+    expect(lines[1]?.trace_id).toBeUndefined()
+  })
+})
+
+describe('response log lines', () => {
+  const setup = async (logRequests: 'errors' | 'all' | 'none') => {
+    const server = await createTestServer({ logRequests, slowRequestMs: 50 })
+    server.app.get('/ok', async (request) => {
+      request.log.info({ step: 'handler' }, 'handled')
+      return { ok: true }
+    })
+    server.app.get('/slow', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 120))
+      return { ok: true }
+    })
+    server.app.get('/fail', async () => {
+      throw new Error('kaboom')
+    })
+    return server
+  }
+  let errors: Awaited<ReturnType<typeof setup>>
+  beforeAll(async () => {
+    errors = await setup('errors')
+  })
+  afterAll(() => errors.app.close())
+
+  it('in errors mode: nothing for a fast 200, info for 4xx, warn for slow, one error line with the stack for 5xx', async () => {
+    const ok = await errors.app.inject({ url: '/ok' })
+    const missing = await errors.app.inject({ url: '/missing' })
+    const slow = await errors.app.inject({ url: '/slow' })
+    const fail = await errors.app.inject({ url: '/fail' })
+    await waitFor(() => errors.lines.length >= 4)
+    const byRequest = (response: { headers: Record<string, unknown> }) =>
+      errors.lines.filter((line) => line.requestId === response.headers['x-request-id'])
+    expect(byRequest(ok).map((line) => line.msg)).toEqual(['handled'])
+    expect(byRequest(missing).map((line) => [line.level, line.msg])).toEqual([['info', 'request rejected']])
+    expect(byRequest(slow).map((line) => [line.level, line.msg])).toEqual([['warn', 'slow request']])
+    const failed = byRequest(fail)
+    expect(failed.map((line) => [line.level, line.msg])).toEqual([['error', 'request failed']])
+    expect(failed[0]).toMatchObject({ statusCode: 500, method: 'GET', url: '/fail', route: '/fail' })
+    expect(failed[0]?.err).toMatchObject({ stack: expect.stringContaining('kaboom') })
+  })
+
+  it('in all mode: one info line per successful response', async () => {
+    const all = await setup('all')
+    const ok = await all.app.inject({ url: '/ok' })
+    await waitFor(() => all.lines.length >= 2)
+    await all.app.close()
+    const lines = all.lines.filter((line) => line.requestId === ok.headers['x-request-id'])
+    expect(lines.map((line) => line.msg)).toEqual(['handled', 'request completed'])
+  })
+
+  it('in none mode: no response lines, but a server fault is still logged with its stack', async () => {
+    const none = await setup('none')
+    await none.app.inject({ url: '/missing' })
+    await none.app.inject({ url: '/slow' })
+    const fail = await none.app.inject({ url: '/fail' })
+    await waitFor(() => none.lines.length >= 1)
+    await none.app.close()
+    expect(none.lines.map((line) => [line.level, line.msg, line.requestId])).toEqual([
+      ['error', 'request failed', fail.headers['x-request-id']],
+    ])
+  })
+})

@@ -1,0 +1,110 @@
+import { ServerConfigError } from './errors.ts'
+import type { ReadinessCheck } from './health.ts'
+import type { LoggerOptions } from './logger.ts'
+import type { RateLimitOptions } from './rate-limit.ts'
+import type { LogRequestsMode } from './response-log.ts'
+import type { MapError } from './to-problem.ts'
+
+export interface UnderPressureOptions {
+  /** Mean event-loop delay above which requests are shed with 503; default 1 000 ms. */
+  maxEventLoopDelayMs?: number
+  /** Event-loop utilisation (0..1) above which requests are shed; default 0.98. */
+  maxEventLoopUtilization?: number
+  maxHeapUsedBytes?: number
+  maxRssBytes?: number
+}
+
+export interface ServerOptions {
+  /** The service name: pino's `name` and the Redis rate-limit namespace. */
+  name: string
+  logger?: LoggerOptions
+  /** Exact allowed origins (`https://app.example.com`); default none, so no CORS headers. `*` is refused. */
+  cors?: { origins: readonly string[] }
+  /** Default 100 requests per minute per client address, in memory; `false` turns it off. */
+  rateLimit?: RateLimitOptions | false
+  /** Proxy addresses or CIDRs whose X-Forwarded-For is believed; default none. */
+  trustProxy?: readonly string[]
+  /** Default 64 KiB. */
+  bodyLimit?: number
+  /** Time allowed to receive a whole request (Node's `requestTimeout`, against slow-loris); default 30 000. */
+  requestTimeoutMs?: number
+  /** Named checks `/readyz` runs; each gets an AbortSignal that fires at `readinessTimeoutMs`. */
+  readinessChecks?: Record<string, ReadinessCheck>
+  /** Default 2 000. */
+  readinessTimeoutMs?: number
+  /** Maps errors of other layers (the database's unique violation → 409) to a problem; undefined = not mine. */
+  mapError?: MapError
+  /** Load shedding thresholds; `false` turns it off. */
+  underPressure?: UnderPressureOptions | false
+  /** Served at `GET /openapi.json`; default title = name, version 0.0.0. */
+  openapi?: { title: string; version: string; description?: string }
+  /** Default `errors`. */
+  logRequests?: LogRequestsMode
+  /** A response slower than this is logged at warn; default 1 000. */
+  slowRequestMs?: number
+}
+
+export interface ResolvedOptions {
+  name: string
+  logger: LoggerOptions
+  corsOrigins: string[]
+  rateLimit: RateLimitOptions | false
+  trustProxy: string[]
+  bodyLimit: number
+  requestTimeoutMs: number
+  readinessChecks: Record<string, ReadinessCheck>
+  readinessTimeoutMs: number
+  mapError: MapError | undefined
+  underPressure: Required<Pick<UnderPressureOptions, 'maxEventLoopDelayMs' | 'maxEventLoopUtilization'>> &
+    UnderPressureOptions
+  underPressureEnabled: boolean
+  openapi: { title: string; version: string; description?: string }
+  logRequests: LogRequestsMode
+  slowRequestMs: number
+}
+
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  return {
+    name: options.name,
+    logger: options.logger ?? {},
+    corsOrigins: checkOrigins(options.cors?.origins ?? []),
+    rateLimit: options.rateLimit ?? {},
+    trustProxy: [...(options.trustProxy ?? [])],
+    bodyLimit: checkPositive('bodyLimit', options.bodyLimit ?? 64 * 1024),
+    requestTimeoutMs: checkPositive('requestTimeoutMs', options.requestTimeoutMs ?? 30_000),
+    readinessChecks: options.readinessChecks ?? {},
+    readinessTimeoutMs: checkPositive('readinessTimeoutMs', options.readinessTimeoutMs ?? 2_000),
+    mapError: options.mapError,
+    underPressure: {
+      maxEventLoopDelayMs: 1_000,
+      maxEventLoopUtilization: 0.98,
+      ...(options.underPressure || {}),
+    },
+    underPressureEnabled: options.underPressure !== false,
+    openapi: options.openapi ?? { title: options.name, version: '0.0.0' },
+    logRequests: options.logRequests ?? 'errors',
+    slowRequestMs: checkPositive('slowRequestMs', options.slowRequestMs ?? 1_000),
+  }
+}
+
+/** A wildcard or a malformed origin would either open the API to every site or silently match nothing. */
+function checkOrigins(origins: readonly string[]): string[] {
+  for (const origin of origins) {
+    if (origin.includes('*')) {
+      throw new ServerConfigError(`cors.origins must list exact origins; "${origin}" is a wildcard`)
+    }
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new ServerConfigError(
+        `cors.origins entry "${origin}" is not an origin like https://app.example.com`,
+      )
+    }
+  }
+  return [...origins]
+}
+
+function checkPositive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ServerConfigError(`${name} must be a positive integer, got ${value}`)
+  }
+  return value
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify'
+import { getStatusTitle, ProblemError } from './problem.ts'
+
+function createShuttingDown(): ProblemError {
+  return new ProblemError({
+    status: 503,
+    code: 'unavailable',
+    title: getStatusTitle(503),
+    detail: 'The service is shutting down; retry on another instance.',
+  })
+}
+
+/**
+ * From the moment `app.close()` starts, a request that still reaches this instance (pipelined, or on a
+ * kept-alive connection) gets a problem+json 503 with `Connection: close`, so the client reconnects to a
+ * live instance. Fastify's own `return503OnClosing` answers with a body outside our contract, so it is off.
+ */
+export function registerShutdownGuard(app: FastifyInstance): void {
+  let shuttingDown = false
+  app.addHook('preClose', (done) => {
+    shuttingDown = true
+    done()
+  })
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!shuttingDown) return done()
+    reply.header('connection', 'close')
+    done(createShuttingDown())
+  })
+}

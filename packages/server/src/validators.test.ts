@@ -1,0 +1,84 @@
+import { Type } from 'typebox'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestServer, expectProblem, parseJson, type TestServer } from './_test-helpers.ts'
+
+describe('schema validation', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await createTestServer()
+    const { app } = server
+    app.addSchema({ $id: 'Name', type: 'string', minLength: 1, maxLength: 200 })
+    const Body = Type.Object(
+      { name: Type.String({ minLength: 1 }), email: Type.Optional(Type.String({ format: 'email' })) },
+      { additionalProperties: false },
+    )
+    app.post('/items', { schema: { body: Body } }, async (request) => request.body)
+    app.get(
+      '/items',
+      {
+        schema: {
+          querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
+        },
+      },
+      async (request) => ({ limit: request.query.limit, type: typeof request.query.limit }),
+    )
+    app.get('/items/:id', { schema: { params: Type.Object({ id: Type.Integer() }) } }, async (request) => ({
+      id: request.params.id,
+      type: typeof request.params.id,
+    }))
+    app.post(
+      '/named',
+      { schema: { body: { type: 'object', properties: { name: { $ref: 'Name#' } } } } },
+      async () => ({
+        ok: true,
+      }),
+    )
+    await app.ready()
+  })
+  afterAll(() => server.app.close())
+
+  const postItem = (payload: unknown) =>
+    server.app.inject({ method: 'POST', url: '/items', payload: payload as object })
+
+  it('refuses unknown fields instead of dropping them', async () => {
+    const body = expectProblem(await postItem({ name: 'a', admin: true }), 400, 'validation_failed')
+    expect(body.errors).toEqual([{ path: '/body/admin', message: 'must NOT have additional properties' }])
+  })
+
+  it('does not coerce body types: a number for a string field is a 400', async () => {
+    const body = expectProblem(await postItem({ name: 42 }), 400, 'validation_failed')
+    expect(body.errors).toEqual([{ path: '/body/name', message: 'must be string' }])
+  })
+
+  it('names a missing required field by its path', async () => {
+    const body = expectProblem(await postItem({}), 400, 'validation_failed')
+    expect(body.errors).toEqual([{ path: '/body/name', message: expect.stringContaining('name') }])
+  })
+
+  it('checks formats with ajv-formats', async () => {
+    expectProblem(await postItem({ name: 'a', email: 'not-an-email' }), 400, 'validation_failed')
+    expect((await postItem({ name: 'a', email: 'a@example.com' })).statusCode).toBe(200)
+  })
+
+  it('coerces querystring and params, and applies defaults', async () => {
+    expect(parseJson((await server.app.inject({ url: '/items?limit=20' })).body)).toEqual({
+      limit: 20,
+      type: 'number',
+    })
+    expect(parseJson((await server.app.inject({ url: '/items' })).body)).toEqual({
+      limit: 20,
+      type: 'number',
+    })
+    expect(parseJson((await server.app.inject({ url: '/items/7' })).body)).toEqual({ id: 7, type: 'number' })
+    const bad = expectProblem(await server.app.inject({ url: '/items?limit=abc' }), 400, 'validation_failed')
+    expect(bad.errors).toEqual([{ path: '/querystring/limit', message: 'must be integer' }])
+    expectProblem(await server.app.inject({ url: '/items?limit=101' }), 400, 'validation_failed')
+  })
+
+  it('resolves schemas added with app.addSchema', async () => {
+    const ok = await server.app.inject({ method: 'POST', url: '/named', payload: { name: 'x' } })
+    expect(ok.statusCode).toBe(200)
+    const bad = await server.app.inject({ method: 'POST', url: '/named', payload: { name: '' } })
+    expectProblem(bad, 400, 'validation_failed')
+  })
+})
