@@ -1,0 +1,20 @@
+import { ConfigError, loadEnv } from '@shipshape/config'
+import { runMigrations } from '@shipshape/db'
+import { envSchema } from './config.ts'
+import { migrationsFolder, openDatabase } from './db/client.ts'
+
+// `pnpm db:migrate`: applies pending migrations and exits. Safe to run from several deploys at once: the
+// runner holds a PostgreSQL advisory lock while it migrates.
+try {
+  const database = await openDatabase(loadEnv(envSchema))
+  try {
+    const { applied } = await runMigrations(database, { migrationsFolder })
+    process.stdout.write(`${applied} migration(s) applied\n`)
+  } finally {
+    await database.close()
+  }
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error)
+  // Exit now: an open database or a half-started server must not keep a failed process alive.
+  process.exit(1)
+}

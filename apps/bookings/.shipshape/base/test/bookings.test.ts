@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest'
+import { setupService } from './setup.ts'
+
+const { app } = await setupService()
+
+const create = (payload: unknown) =>
+  app.inject({ method: 'POST', url: '/bookings', payload: payload as object })
+const expectProblem = (
+  response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
+  status: number,
+  code: string,
+) => {
+  expect(response.statusCode).toBe(status)
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+  expect(response.json()).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String) })
+}
+
+describe('POST /bookings rejects bad input and stores nothing', () => {
+  it.each([
+    ['a missing name', {}],
+    ['an empty name', { name: '' }],
+    ['a name over 200 characters', { name: 'x'.repeat(201) }],
+    ['a description over 2000 characters', { name: 'ok', description: 'x'.repeat(2001) }],
+    ['a number where a string belongs', { name: 42 }],
+    ['an unknown field', { name: 'ok', admin: true }],
+    ['a JSON array', [{ name: 'ok' }]],
+  ])('400 for %s', async (_case, payload) => {
+    expectProblem(await create(payload), 400, 'validation_failed')
+  })
+
+  it.each([
+    ['a __proto__ key', '{"name":"ok","__proto__":{"admin":true}}'],
+    ['a NUL byte', '{"name":"a\\u0000b"}'],
+    ['a lone surrogate', '{"name":"a\\ud800b"}'],
+    ['malformed JSON', '{"name":'],
+    ['absurdly deep JSON', `{"name":"ok","description":${'['.repeat(5000)}${']'.repeat(5000)}}`],
+  ])('400 for %s', async (_case, body) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/bookings',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+  })
+
+  it('415 for a body that is not JSON', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/bookings',
+      headers: { 'content-type': 'text/plain' },
+      body: 'name=x',
+    })
+    expectProblem(response, 415, 'unsupported_media_type')
+  })
+
+  it('413 for a body over the limit', async () => {
+    expectProblem(
+      await create({ name: 'ok', description: 'x'.repeat(2 * 1024 * 1024) }),
+      413,
+      'payload_too_large',
+    )
+  })
+
+  it('kept nothing from the rejected requests', async () => {
+    const list = await app.inject({ method: 'GET', url: '/bookings?limit=100' })
+    expect(list.json().data).toEqual([])
+  })
+})
+
+describe('/bookings/:id', () => {
+  it('creates, reads, updates and deletes one booking', async () => {
+    const created = await create({ name: 'first', description: 'a booking' })
+    expect(created.statusCode).toBe(201)
+    const row = created.json()
+    expect(row).toEqual({
+      id: expect.any(String),
+      name: 'first',
+      description: 'a booking',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    })
+
+    expect((await app.inject({ method: 'GET', url: `/bookings/${row.id}` })).json()).toEqual(row)
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/bookings/${row.id}`,
+      payload: { name: 'renamed' },
+    })
+    expect(patched.json()).toMatchObject({ id: row.id, name: 'renamed', description: 'a booking' })
+    expect((await app.inject({ method: 'DELETE', url: `/bookings/${row.id}` })).statusCode).toBe(204)
+    expectProblem(await app.inject({ method: 'GET', url: `/bookings/${row.id}` }), 404, 'not_found')
+  })
+
+  it('404 for an id that does not exist, on every method', async () => {
+    const url = '/bookings/00000000-0000-4000-8000-000000000000'
+    expectProblem(await app.inject({ method: 'GET', url }), 404, 'not_found')
+    expectProblem(await app.inject({ method: 'PATCH', url, payload: { name: 'x' } }), 404, 'not_found')
+    expectProblem(await app.inject({ method: 'DELETE', url }), 404, 'not_found')
+  })
+
+  it('400 for an id that is not a UUID and for an empty update', async () => {
+    expectProblem(await app.inject({ method: 'GET', url: '/bookings/not-a-uuid' }), 400, 'validation_failed')
+    const { id } = (await create({ name: 'x' })).json()
+    expectProblem(
+      await app.inject({ method: 'PATCH', url: `/bookings/${id}`, payload: {} }),
+      400,
+      'validation_failed',
+    )
+    await app.inject({ method: 'DELETE', url: `/bookings/${id}` })
+  })
+})
+
+describe('GET /bookings pagination', () => {
+  it.each(['0', '101', '-1', '1.5', 'abc'])('400 for limit=%s', async (limit) => {
+    expectProblem(
+      await app.inject({ method: 'GET', url: `/bookings?limit=${limit}` }),
+      400,
+      'validation_failed',
+    )
+  })
+
+  it.each(['garbage', 'eyJhIjoxfQ', '%00'])('400 for an unreadable cursor (%s)', async (cursor) => {
+    expectProblem(
+      await app.inject({ method: 'GET', url: `/bookings?cursor=${cursor}` }),
+      400,
+      'validation_failed',
+    )
+  })
+
+  it('400 for an unknown query parameter', async () => {
+    expectProblem(await app.inject({ method: 'GET', url: '/bookings?offset=10' }), 400, 'validation_failed')
+  })
+
+  it('walks every booking exactly once, newest first', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 25; i++) ids.push((await create({ name: `n${i}` })).json().id)
+    const seen: string[] = []
+    const createdAt: string[] = []
+    let cursor: string | null = null
+    do {
+      const query: string = cursor ? `limit=10&cursor=${cursor}` : 'limit=10'
+      const page = (await app.inject({ method: 'GET', url: `/bookings?${query}` })).json()
+      expect(page.data.length).toBeLessThanOrEqual(10)
+      for (const row of page.data as { id: string; createdAt: string }[]) {
+        seen.push(row.id)
+        createdAt.push(row.createdAt)
+      }
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen).toHaveLength(ids.length)
+    expect([...seen].sort()).toEqual([...ids].sort())
+    expect(createdAt).toEqual([...createdAt].sort().reverse())
+  })
+})
