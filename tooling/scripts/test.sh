@@ -9,6 +9,6 @@ cd "$SHIPSHAPE_ROOT"
 
 rm -f packages/*/.vitest/results.json apps/*/.vitest/results.json tooling/*/.vitest/results.json
 status=0
-pnpm exec turbo run lint typecheck build test --output-logs=new-only --concurrency=2 || status=$?
+pnpm exec turbo run lint typecheck build test --continue --output-logs=errors-only --concurrency=2 || status=$?
 node tooling/scripts/sum-results.ts || status=1
 exit "$status"

@@ -28,20 +28,29 @@ afterAll(() => {
 it('generates a service that installs, typechecks, passes its tests on PostgreSQL, and serves', async () => {
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: bash tooling/scripts/test.sh starts PostgreSQL')
   const port = await getFreePort()
-  const generated = runCli(['new', 'service', name, '--port', String(port), '--resource', 'tickets', '--no-install'], root)
+  const generated = runCli(
+    ['new', 'service', name, '--port', String(port), '--resource', 'tickets', '--no-install'],
+    root,
+  )
   expect(generated.status).toBe(0)
 
   pnpm(['install', '--offline'])
   pnpm(['--filter', name, 'typecheck'])
-  const tests = pnpm(['--filter', name, 'exec', 'vitest', 'run', '--reporter=dot'], { DATABASE_URL: databaseUrl })
+  const tests = pnpm(['--filter', name, 'exec', 'vitest', 'run', '--reporter=dot'], {
+    DATABASE_URL: databaseUrl,
+  })
   expect(tests).toMatch(/Tests\s+\d+ passed/)
   expect(tests).not.toMatch(/failed/)
 
-  const server = spawn(process.execPath, ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register', 'src/server.ts'], {
-    cwd: serviceDir,
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const server = spawn(
+    process.execPath,
+    ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register', 'src/server.ts'],
+    {
+      cwd: serviceDir,
+      env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   try {
     const base = `http://127.0.0.1:${port}`
     await waitForHttp(`${base}/healthz`, server)
@@ -65,7 +74,9 @@ function getFreePort(): Promise<number> {
     const probe = createServer()
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
@@ -77,7 +88,13 @@ async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   })
   for (let attempt = 0; attempt < 150; attempt++) {
     if (child.exitCode !== null) throw new Error(`the service exited early: ${stderr}`)
-    if (await fetch(url).then(() => true, () => false)) return
+    if (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    )
+      return
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
   throw new Error(`the service never answered ${url}: ${stderr}`)

@@ -21,21 +21,31 @@ export type DriftReport = {
  * Compares a generated service with what the current template renders for the same answers, so CI can
  * fail when templates move on without the reference service (or a service drifts from its record).
  */
-export async function checkDrift(serviceDir: string, options: { inWorkspace: boolean }): Promise<DriftReport> {
+export async function checkDrift(
+  serviceDir: string,
+  options: { inWorkspace: boolean },
+): Promise<DriftReport> {
   const manifest = JSON.parse(readFileSync(join(serviceDir, manifestPath), 'utf8')) as ServiceManifest
   const template = loadTemplate(manifest.template.name)
   const staging = await mkdtemp(join(tmpdir(), 'shipshape-drift-'))
   try {
     const files = await renderTemplate(template, manifest.answers, staging, options)
     const expected = createManifest(template, manifest.answers, files)
-    const report: DriftReport = { templateChanged: [], editedByService: [], missing: [], manifestStale: false }
+    const report: DriftReport = {
+      templateChanged: [],
+      editedByService: [],
+      missing: [],
+      manifestStale: false,
+    }
     report.manifestStale = JSON.stringify(expected) !== JSON.stringify(manifest)
     for (const file of files) {
       const base = join(serviceDir, '.shipshape', 'base', file.path)
-      if (!existsSync(base) || readFileSync(base, 'utf8') !== file.content) report.templateChanged.push(file.path)
+      if (!existsSync(base) || readFileSync(base, 'utf8') !== file.content)
+        report.templateChanged.push(file.path)
       const current = join(serviceDir, file.path)
       if (!existsSync(current)) report.missing.push(file.path)
-      else if (hashContent(readFileSync(current, 'utf8')) !== hashContent(file.content)) report.editedByService.push(file.path)
+      else if (hashContent(readFileSync(current, 'utf8')) !== hashContent(file.content))
+        report.editedByService.push(file.path)
     }
     return report
   } finally {

@@ -6,7 +6,9 @@ import { manifestPath } from './manifest.ts'
 import { findTemplatesRoot } from './template.ts'
 
 const appsDir = join(findTemplatesRoot(), '..', 'apps')
-const services = readdirSync(appsDir).filter((name) => existsSync(join(appsDir, name, manifestPath)) && name !== 'demo')
+const services = readdirSync(appsDir).filter(
+  (name) => existsSync(join(appsDir, name, manifestPath)) && name !== 'demo',
+)
 
 describe('services in apps/ are what the templates generate', () => {
   it('there is a reference service', () => {
