@@ -36,11 +36,12 @@ it('generates a service that installs, typechecks, passes its tests on PostgreSQ
 
   pnpm(['install', '--offline'])
   pnpm(['--filter', name, 'typecheck'])
-  const tests = pnpm(['--filter', name, 'exec', 'vitest', 'run', '--reporter=dot'], {
-    DATABASE_URL: databaseUrl,
-  })
-  expect(tests).toMatch(/Tests\s+\d+ passed/)
-  expect(tests).not.toMatch(/failed/)
+  pnpm(['--filter', name, 'test'], { DATABASE_URL: databaseUrl })
+  const report = JSON.parse(readFileSync(join(serviceDir, '.vitest/results.json'), 'utf8'))
+  expect(report.numFailedTests).toBe(0)
+  expect(report.numPassedTests).toBeGreaterThan(40)
+  const files = report.testResults.map((result: { name: string }) => result.name)
+  expect(files.some((file: string) => file.endsWith('readiness.pg.test.ts'))).toBe(true)
 
   const server = spawn(
     process.execPath,

@@ -24,9 +24,10 @@ export type DriftReport = {
 export async function checkDrift(
   serviceDir: string,
   options: { inWorkspace: boolean },
+  templatesRoot?: string,
 ): Promise<DriftReport> {
   const manifest = JSON.parse(readFileSync(join(serviceDir, manifestPath), 'utf8')) as ServiceManifest
-  const template = loadTemplate(manifest.template.name)
+  const template = loadTemplate(manifest.template.name, templatesRoot)
   const staging = await mkdtemp(join(tmpdir(), 'shipshape-drift-'))
   try {
     const files = await renderTemplate(template, manifest.answers, staging, options)

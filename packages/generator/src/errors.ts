@@ -9,6 +9,25 @@ export const generatorErrors = {
   SHIPSHAPE_NO_WORKSPACE: 7,
   SHIPSHAPE_TEMPLATE_INVALID: 8,
   SHIPSHAPE_RENDER_FAILED: 9,
+  SHIPSHAPE_NOT_A_SERVICE: 10,
+  SHIPSHAPE_MANIFEST_INVALID: 11,
+  SHIPSHAPE_UNKNOWN_COMPONENT: 12,
+  SHIPSHAPE_COMPONENT_PRESENT: 13,
+  SHIPSHAPE_COMPONENT_ABSENT: 14,
+  SHIPSHAPE_DIRTY_TREE: 15,
+  SHIPSHAPE_NOT_IN_GIT: 16,
+  SHIPSHAPE_GIT_FAILED: 17,
+  SHIPSHAPE_WRITE_FAILED: 18,
+} as const
+
+/**
+ * Exit codes of expected outcomes (not errors): `regen --check` in CI tells "nothing to do" from "an update
+ * is waiting" from "an update would conflict". They sit apart from the error codes above.
+ */
+export const outcomeExitCodes = {
+  current: 0,
+  pending: 20,
+  conflicts: 21,
 } as const
 
 export type GeneratorErrorCode = keyof typeof generatorErrors

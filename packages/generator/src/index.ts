@@ -1,3 +1,4 @@
+export { type AddComponentOptions, addComponent } from './add-component.ts'
 export {
   defaultPort,
   defaultResource,
@@ -5,9 +6,19 @@ export {
   type ServiceInput,
   validateAnswers,
 } from './answers.ts'
-export { GeneratorError, type GeneratorErrorCode, generatorErrors } from './errors.ts'
+export { checkDrift, type DriftReport } from './drift.ts'
+export { GeneratorError, type GeneratorErrorCode, generatorErrors, outcomeExitCodes } from './errors.ts'
+export {
+  type ComponentState,
+  type ComponentStatus,
+  listComponents,
+  type ServiceStatus,
+} from './list-components.ts'
 export { hashContent, manifestPath, type ServiceManifest } from './manifest.ts'
 export { createService, type NewServiceOptions, type NewServiceResult } from './new-service.ts'
+export type { FileAction } from './plan-file.ts'
 export { getServiceGeneratorConfig, servicePrompts } from './plop-generator.ts'
+export { type RegenOptions, regenService } from './regen.ts'
+export { findTemplatesRoot, loadTemplate, type OwnershipClass } from './template.ts'
+export type { FileReport, UpdateOutcome, UpdateReport } from './update-service.ts'
 export { pinnedVersions } from './versions.ts'
-export { checkDrift, type DriftReport } from './drift.ts'

@@ -32,24 +32,47 @@ export function createManifest(
   template: LoadedTemplate,
   answers: ServiceAnswers,
   files: RenderedFile[],
+  componentNames: string[] = template.components.map((component) => component.name),
 ): ServiceManifest {
+  const versions = Object.fromEntries(componentNames.map((name) => [name, template.version]))
+  const records = files.map((file) => ({
+    ...file,
+    component: getComponentOf(template, file.path),
+    class: getOwnershipOf(template, file.path),
+  }))
+  return buildManifest(template, answers, versions, records)
+}
+
+export type ManifestRecord = RenderedFile & { component: string; class: OwnershipClass }
+
+/** The manifest for the given components (name → version) and base contents, in one stable order. */
+export function buildManifest(
+  template: LoadedTemplate,
+  answers: ServiceAnswers,
+  versions: Record<string, string>,
+  records: ManifestRecord[],
+): ServiceManifest {
+  const order = [...template.components.map((c) => c.name), ...Object.keys(versions)]
   const components: ServiceManifest['components'] = {}
-  for (const component of template.components)
-    components[component.name] = { version: template.version, files: {} }
-  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const component = components[getComponentOf(template, file.path)]
-    if (component)
-      component.files[file.path] = {
-        class: getOwnershipOf(template, file.path),
-        sha256: hashContent(file.content),
-      }
+  for (const name of order) {
+    const version = versions[name]
+    if (version !== undefined && !components[name]) components[name] = { version, files: {} }
   }
+  for (const record of [...records].sort((a, b) => a.path.localeCompare(b.path))) {
+    const component = components[record.component]
+    if (component) component.files[record.path] = { class: record.class, sha256: hashContent(record.content) }
+  }
+  const allCurrent = Object.values(components).every((c) => c.version === template.version)
   return {
     manifestVersion: 1,
-    template: { name: template.name, version: template.version },
+    template: { name: template.name, version: allCurrent ? template.version : getOldest(versions) },
     answers,
     components,
   }
+}
+
+function getOldest(versions: Record<string, string>): string {
+  return Object.values(versions).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))[0] ?? ''
 }
 
 export async function writeManifest(

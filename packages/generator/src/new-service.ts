@@ -4,10 +4,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultPort, type ServiceAnswers, type ServiceInput, validateAnswers } from './answers.ts'
 import { GeneratorError } from './errors.ts'
-import { createManifest, manifestPath, type ServiceManifest, writeManifest } from './manifest.ts'
+import {
+  createManifest,
+  manifestPath,
+  type RenderedFile,
+  type ServiceManifest,
+  writeManifest,
+} from './manifest.ts'
 import { renderTemplate } from './render.ts'
-import { loadTemplate } from './template.ts'
+import { getComponentOf, type LoadedTemplate, loadTemplate } from './template.ts'
 import { type ExistingService, findWorkspace, listServices, type Workspace } from './workspace.ts'
+import { removeEmptyParents } from './write-files.ts'
 
 export type NewServiceOptions = {
   /** Where the command runs; the workspace is found from here upwards. */
@@ -16,6 +23,8 @@ export type NewServiceOptions = {
   /** Render and report, but write nothing at all. */
   dryRun?: boolean
   templatesRoot?: string
+  /** Generate only these components (default: all); `shipshape add` adds the others later. */
+  components?: string[]
 }
 
 export type NewServiceResult = {
@@ -44,10 +53,13 @@ export async function createService(options: NewServiceOptions): Promise<NewServ
   await mkdir(stagingParent, { recursive: true })
   const staging = await mkdtemp(join(stagingParent, `.shipshape-${answers.name}-`))
   try {
-    const files = await renderTemplate(template, answers, staging, {
+    const rendered = await renderTemplate(template, answers, staging, {
       inWorkspace: workspace.hasBuildingBlocks,
     })
-    const manifest = createManifest(template, answers, files)
+    const componentNames = selectComponents(template, options.components)
+    const files = rendered.filter((file) => componentNames.includes(getComponentOf(template, file.path)))
+    await removeUnselected(staging, rendered, files)
+    const manifest = createManifest(template, answers, files, componentNames)
     const paths = [...files.map((f) => f.path), manifestPath].sort()
     if (options.dryRun) return { answers, workspace, dir, files: paths, manifest, written: false }
     await writeManifest(staging, manifest, files)
@@ -84,4 +96,25 @@ function getFreePort(existing: ExistingService[]): number {
   let port = defaultPort
   while (taken.has(port)) port += 1
   return port
+}
+
+function selectComponents(template: LoadedTemplate, wanted: string[] | undefined): string[] {
+  const all = template.components.map((component) => component.name)
+  if (wanted === undefined) return all
+  const unknown = wanted.filter((name) => !all.includes(name))
+  if (unknown.length > 0) {
+    throw new GeneratorError(
+      'SHIPSHAPE_UNKNOWN_COMPONENT',
+      `Unknown component ${unknown.join(', ')}: the ${template.name} template has ${all.join(', ')}.`,
+    )
+  }
+  return all.filter((name) => wanted.includes(name))
+}
+
+async function removeUnselected(staging: string, rendered: RenderedFile[], kept: RenderedFile[]) {
+  const dropped = rendered.filter((file) => !kept.includes(file))
+  for (const file of dropped) {
+    await rm(join(staging, file.path))
+    await removeEmptyParents(staging, file.path)
+  }
 }
