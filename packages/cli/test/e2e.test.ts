@@ -34,7 +34,7 @@ it('generates a service that installs, typechecks, passes its tests on PostgreSQ
   )
   expect(generated.status).toBe(0)
 
-  pnpm(['install', '--offline'])
+  pnpm(['install', '--offline', '--no-frozen-lockfile'])
   pnpm(['--filter', name, 'typecheck'])
   pnpm(['--filter', name, 'test'], { DATABASE_URL: databaseUrl })
   const report = JSON.parse(readFileSync(join(serviceDir, '.vitest/results.json'), 'utf8'))
