@@ -1,14 +1,23 @@
+import { type AuthPluginOptions, authPlugin } from '@shipshape/auth'
 import { mapDatabaseError } from '@shipshape/db'
+import { idempotency } from '@shipshape/idempotency'
 import { type App, createServer, type ServerOptions } from '@shipshape/server'
+import { webhooksPlugin } from '@shipshape/webhooks'
 import type { Env } from './config.ts'
 import type { ServiceDatabase } from './db/client.ts'
 import { bookingsRoutes } from './routes/bookings.ts'
+import { handleWebhook } from './webhooks.ts'
 
-export type BuildOptions = { logger?: ServerOptions['logger'] }
+export type BuildOptions = {
+  logger?: ServerOptions['logger']
+  /** Overrides for the auth plugin; tests use them (cheaper hashing, tighter throttles), services need none. */
+  auth?: Partial<AuthPluginOptions>
+}
 
 /**
  * The service as an app, separate from the process (src/server.ts) so tests build it in-process: production
- * defaults from @shipshape/server first, then this service's routes. Closing the app closes the database.
+ * defaults from @shipshape/server, then auth, idempotency and webhooks, then this service's routes. Closing
+ * the app closes the database.
  */
 export async function buildApp(
   config: Env,
@@ -29,6 +38,29 @@ export async function buildApp(
     openapi: { title: 'bookings', version: '0.1.0' },
   })
   app.addHook('onClose', () => database.close())
+  await app.register(authPlugin, {
+    db: database.db,
+    jwtSecret: config.JWT_SECRET,
+    issuer: 'bookings',
+    audience: 'bookings',
+    allowedOrigins: [...config.AUTH_ORIGINS, ...config.CORS_ORIGINS],
+    passwordMinLength: config.PASSWORD_MIN_LENGTH,
+    cookieSecure: config.COOKIE_SECURE,
+    throttle: { redis: config.REDIS_URL },
+    ...options.auth,
+  })
+  await app.register(idempotency, { db: database.db })
+  await app.register(webhooksPlugin, {
+    prefix: '/webhooks',
+    db: database.db,
+    sources: {
+      partner: {
+        scheme: 'standard',
+        secrets: [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS ?? []].flat(),
+      },
+    },
+    onEvent: handleWebhook,
+  })
   await app.register(bookingsRoutes, { prefix: '/bookings', db: database.db })
   return app
 }

@@ -62,6 +62,16 @@ describe('shipshape new service', () => {
     expect(JSON.stringify(pkg)).not.toMatch(/workspace:|catalog:|&#x/)
   })
 
+  it('keeps the service name and the resource name apart, and leaks no literal of the reference service', () => {
+    const service = join(workspace, 'apps/billing')
+    expect(readFileSync(join(service, 'src/app.ts'), 'utf8')).toContain("name: 'billing'")
+    expect(readFileSync(join(service, 'README.md'), 'utf8')).toMatch(/^# billing\n/)
+    expect(readFileSync(join(service, 'docker-compose.yml'), 'utf8')).toContain('POSTGRES_DB: billing')
+    for (const file of listTree(service).filter((p) => statSync(join(service, p)).isFile())) {
+      expect(readFileSync(join(service, file), 'utf8'), file).not.toMatch(/booking|\{\{|&#x/i)
+    }
+  })
+
   it('names the resource everywhere and records every file in the manifest', () => {
     const service = join(workspace, 'apps/billing')
     expect(readFileSync(join(service, 'src/routes/invoices.ts'), 'utf8')).toContain("from '../db/schema.ts'")

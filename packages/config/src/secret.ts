@@ -55,7 +55,10 @@ export function getSecretPlaceholder(variable: string, minLength: number): strin
   return stem.padEnd(Math.max(minLength, stem.length + 8), 'x')
 }
 
-/** A random per-process value for development and test, base64url, at least minLength characters. */
+/**
+ * A random per-process value for development and test, at least minLength characters. Hex, because it is
+ * valid in every alphabet a consumer may demand of a secret (base64 for Standard Webhooks keys, URL-safe).
+ */
 export function createEphemeralSecret(minLength: number): string {
-  return randomBytes(Math.max(32, Math.ceil((minLength * 3) / 4))).toString('base64url')
+  return randomBytes(Math.max(32, Math.ceil(minLength / 2))).toString('hex')
 }

@@ -9,6 +9,11 @@ const schema = defineServiceEnv({
   fields: { PAYMENTS_URL: env.url({ optional: true, description: 'The payments provider.' }) },
 })
 
+const secrets = {
+  JWT_SECRET: 'a'.repeat(16) + 'b'.repeat(24),
+  WEBHOOK_SECRET: 'whsec_c2VjcmV0LWZvci13ZWJob29rcw==',
+}
+
 function getIssues(source: Record<string, string>): string[] {
   try {
     loadEnv(schema, source)
@@ -21,11 +26,11 @@ function getIssues(source: Record<string, string>): string[] {
 
 describe('defineServiceEnv', () => {
   it('production refuses the embedded database and a wildcard origin, all in one error', () => {
-    expect(getIssues({ APP_ENV: 'production', CORS_ORIGINS: '*' }).sort()).toEqual([
+    expect(getIssues({ APP_ENV: 'production', CORS_ORIGINS: '*', ...secrets }).sort()).toEqual([
       'CORS_ORIGINS',
       'DATABASE_URL',
     ])
-    expect(getIssues({ APP_ENV: 'production' })).toEqual(['DATABASE_URL'])
+    expect(getIssues({ APP_ENV: 'production', ...secrets })).toEqual(['DATABASE_URL'])
   })
 
   it('refuses a wildcard origin in development too', () => {
@@ -44,8 +49,24 @@ describe('defineServiceEnv', () => {
     expect(config.PAYMENTS_URL).toBeUndefined()
   })
 
-  it('production with PostgreSQL loads', () => {
-    const config = loadEnv(schema, { APP_ENV: 'production', DATABASE_URL: 'postgres://a:b@db:5432/app' })
+  it('production names every missing secret and refuses insecure cookies', () => {
+    expect(
+      getIssues({
+        APP_ENV: 'production',
+        DATABASE_URL: 'postgres://a:b@db:5432/app',
+        COOKIE_SECURE: 'false',
+      }).sort(),
+    ).toEqual(['COOKIE_SECURE', 'JWT_SECRET', 'WEBHOOK_SECRET'])
+  })
+
+  it('production with PostgreSQL and its secrets loads, and allows the service its own origin', () => {
+    const config = loadEnv(schema, {
+      APP_ENV: 'production',
+      DATABASE_URL: 'postgres://a:b@db:5432/app',
+      ...secrets,
+    })
     expect(config.DATABASE_URL).toBe('postgres://a:b@db:5432/app')
+    expect(config.AUTH_ORIGINS).toEqual(['http://127.0.0.1:4100', 'http://localhost:4100'])
+    expect(config.WEBHOOK_SECRET_PREVIOUS).toBeUndefined()
   })
 })

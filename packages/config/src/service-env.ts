@@ -52,6 +52,36 @@ export function getServiceFields(defaultPort: number) {
       default: 'info',
       description: 'Least severe log level written.',
     }),
+    JWT_SECRET: env.secret({
+      minLength: 32,
+      description: 'Signs access tokens (HS256). Generate one with: openssl rand -base64 48',
+    }),
+    AUTH_ORIGINS: env.list({
+      default: [`http://127.0.0.1:${defaultPort}`, `http://localhost:${defaultPort}`],
+      item: 'origin',
+      description:
+        "Origins allowed to send cookie-authenticated writes: the service's own (CORS_ORIGINS are allowed too).",
+    }),
+    PASSWORD_MIN_LENGTH: env.integer({
+      default: 15,
+      min: 8,
+      max: 128,
+      description: 'Shortest password accepted at sign-up and on change.',
+    }),
+    COOKIE_SECURE: env.boolean({
+      default: true,
+      description:
+        'Secure cookies with the __Host-/__Secure- prefixes; false only for plain-HTTP development.',
+    }),
+    WEBHOOK_SECRET: env.secret({
+      minLength: 24,
+      description: 'Standard Webhooks secret (whsec_...) that signs deliveries to POST /webhooks/partner.',
+    }),
+    WEBHOOK_SECRET_PREVIOUS: env.secret({
+      minLength: 24,
+      optional: true,
+      description: 'The previous webhook secret, still accepted while the sender rotates to the new one.',
+    }),
     SHUTDOWN_GRACE_MS: env.integer({
       default: 10_000,
       min: 0,
@@ -65,7 +95,8 @@ type ServiceFields = ReturnType<typeof getServiceFields>
 
 /**
  * A service's environment: the shared variables, the service's own `fields`, and the production rules of
- * the service contract (no embedded database in production).
+ * the service contract (no embedded database and no insecure cookies in production; secrets are checked by
+ * their own fields).
  */
 export function defineServiceEnv<F extends EnvFields>(options: {
   defaultPort: number
@@ -75,6 +106,15 @@ export function defineServiceEnv<F extends EnvFields>(options: {
     { ...getServiceFields(options.defaultPort), ...options.fields },
     {
       rules: [
+        (config) =>
+          config.APP_ENV === 'production' && config.COOKIE_SECURE === false
+            ? [
+                {
+                  variable: 'COOKIE_SECURE',
+                  message: 'must be true in production: session cookies never travel over plain HTTP',
+                },
+              ]
+            : [],
         (config) =>
           config.APP_ENV === 'production' && !config.DATABASE_URL
             ? [

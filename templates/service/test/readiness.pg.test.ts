@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest'
-import { setupService } from './setup.ts'
+import { cheapArgon2, setupService, signUp } from './setup.ts'
 
-const { app, database } = await setupService()
+const { app, database } = await setupService({ auth: { testArgon2Params: cheapArgon2 } })
+const alice = await signUp(app)
 
 async function waitForReadiness(status: number) {
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -26,7 +27,7 @@ it('/readyz goes 503 naming the database while it is unreachable, and 200 again 
 it('a query while the database is unreachable is a 503 problem, not a 500', async () => {
   await database.interrupt()
   try {
-    const response = await app.inject({ method: 'GET', url: '/{{resource}}' })
+    const response = await app.inject({ method: 'GET', url: '/{{resource}}', headers: alice.headers })
     expect(response.statusCode).toBe(503)
     expect(response.json()).toMatchObject({ code: 'unavailable' })
     expect(JSON.stringify(response.json())).not.toMatch(/SELECT|{{resource}}|pg_|ECONN/i)

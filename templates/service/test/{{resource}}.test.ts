@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { setupService } from './setup.ts'
+import { cheapArgon2, setupService, signUp } from './setup.ts'
 
-const { app } = await setupService()
+const { app } = await setupService({ auth: { testArgon2Params: cheapArgon2 } })
+const alice = await signUp(app)
 
-const create = (payload: unknown) =>
-  app.inject({ method: 'POST', url: '/{{resource}}', payload: payload as object })
+type Inject = {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  url: string
+  payload?: unknown
+  body?: string
+  contentType?: string
+}
+const request = ({ method, url, payload, body, contentType }: Inject) =>
+  app.inject({
+    method,
+    url,
+    headers: { ...alice.headers, ...(contentType ? { 'content-type': contentType } : {}) },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+    ...(body === undefined ? {} : { body }),
+  })
+const create = (payload: unknown) => request({ method: 'POST', url: '/{{resource}}', payload })
 const expectProblem = (
   response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
   status: number,
@@ -16,6 +31,11 @@ const expectProblem = (
 }
 
 describe('POST /{{resource}} rejects bad input and stores nothing', () => {
+  it('401 without a session', async () => {
+    const response = await app.inject({ method: 'POST', url: '/{{resource}}', payload: { name: 'x' } })
+    expectProblem(response, 401, 'unauthenticated')
+  })
+
   it.each([
     ['a missing name', {}],
     ['an empty name', { name: '' }],
@@ -23,6 +43,7 @@ describe('POST /{{resource}} rejects bad input and stores nothing', () => {
     ['a description over 2000 characters', { name: 'ok', description: 'x'.repeat(2001) }],
     ['a number where a string belongs', { name: 42 }],
     ['an unknown field', { name: 'ok', admin: true }],
+    ['an owner chosen by the client', { name: 'ok', ownerId: '00000000-0000-4000-8000-000000000000' }],
     ['a JSON array', [{ name: 'ok' }]],
   ])('400 for %s', async (_case, payload) => {
     expectProblem(await create(payload), 400, 'validation_failed')
@@ -35,22 +56,22 @@ describe('POST /{{resource}} rejects bad input and stores nothing', () => {
     ['malformed JSON', '{"name":'],
     ['absurdly deep JSON', `{"name":"ok","description":${'['.repeat(5000)}${']'.repeat(5000)}}`],
   ])('400 for %s', async (_case, body) => {
-    const response = await app.inject({
+    const response = await request({
       method: 'POST',
       url: '/{{resource}}',
-      headers: { 'content-type': 'application/json' },
       body,
+      contentType: 'application/json',
     })
     expect(response.statusCode).toBe(400)
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
   })
 
   it('415 for a body that is not JSON', async () => {
-    const response = await app.inject({
+    const response = await request({
       method: 'POST',
       url: '/{{resource}}',
-      headers: { 'content-type': 'text/plain' },
       body: 'name=x',
+      contentType: 'text/plain',
     })
     expectProblem(response, 415, 'unsupported_media_type')
   })
@@ -64,7 +85,7 @@ describe('POST /{{resource}} rejects bad input and stores nothing', () => {
   })
 
   it('kept nothing from the rejected requests', async () => {
-    const list = await app.inject({ method: 'GET', url: '/{{resource}}?limit=100' })
+    const list = await request({ method: 'GET', url: '/{{resource}}?limit=100' })
     expect(list.json().data).toEqual([])
   })
 })
@@ -82,58 +103,56 @@ describe('/{{resource}}/:id', () => {
       updatedAt: expect.any(String),
     })
 
-    expect((await app.inject({ method: 'GET', url: `/{{resource}}/${row.id}` })).json()).toEqual(row)
-    const patched = await app.inject({
+    expect((await request({ method: 'GET', url: `/{{resource}}/${row.id}` })).json()).toEqual(row)
+    const patched = await request({
       method: 'PATCH',
       url: `/{{resource}}/${row.id}`,
       payload: { name: 'renamed' },
     })
     expect(patched.json()).toMatchObject({ id: row.id, name: 'renamed', description: 'a {{singular}}' })
-    expect((await app.inject({ method: 'DELETE', url: `/{{resource}}/${row.id}` })).statusCode).toBe(204)
-    expectProblem(await app.inject({ method: 'GET', url: `/{{resource}}/${row.id}` }), 404, 'not_found')
+    expect((await request({ method: 'DELETE', url: `/{{resource}}/${row.id}` })).statusCode).toBe(204)
+    expectProblem(await request({ method: 'GET', url: `/{{resource}}/${row.id}` }), 404, 'not_found')
   })
 
   it('404 for an id that does not exist, on every method', async () => {
     const url = '/{{resource}}/00000000-0000-4000-8000-000000000000'
-    expectProblem(await app.inject({ method: 'GET', url }), 404, 'not_found')
-    expectProblem(await app.inject({ method: 'PATCH', url, payload: { name: 'x' } }), 404, 'not_found')
-    expectProblem(await app.inject({ method: 'DELETE', url }), 404, 'not_found')
+    expectProblem(await request({ method: 'GET', url }), 404, 'not_found')
+    expectProblem(await request({ method: 'PATCH', url, payload: { name: 'x' } }), 404, 'not_found')
+    expectProblem(await request({ method: 'DELETE', url }), 404, 'not_found')
   })
 
   it('400 for an id that is not a UUID and for an empty update', async () => {
-    expectProblem(await app.inject({ method: 'GET', url: '/{{resource}}/not-a-uuid' }), 400, 'validation_failed')
+    expectProblem(await request({ method: 'GET', url: '/{{resource}}/not-a-uuid' }), 400, 'validation_failed')
     const { id } = (await create({ name: 'x' })).json()
     expectProblem(
-      await app.inject({ method: 'PATCH', url: `/{{resource}}/${id}`, payload: {} }),
+      await request({ method: 'PATCH', url: `/{{resource}}/${id}`, payload: {} }),
       400,
       'validation_failed',
     )
-    await app.inject({ method: 'DELETE', url: `/{{resource}}/${id}` })
+    await request({ method: 'DELETE', url: `/{{resource}}/${id}` })
   })
 })
 
 describe('GET /{{resource}} pagination', () => {
   it.each(['0', '101', '-1', '1.5', 'abc'])('400 for limit=%s', async (limit) => {
-    expectProblem(
-      await app.inject({ method: 'GET', url: `/{{resource}}?limit=${limit}` }),
-      400,
-      'validation_failed',
-    )
+    expectProblem(await request({ method: 'GET', url: `/{{resource}}?limit=${limit}` }), 400, 'validation_failed')
   })
 
   it.each(['garbage', 'eyJhIjoxfQ', '%00'])('400 for an unreadable cursor (%s)', async (cursor) => {
     expectProblem(
-      await app.inject({ method: 'GET', url: `/{{resource}}?cursor=${cursor}` }),
+      await request({ method: 'GET', url: `/{{resource}}?cursor=${cursor}` }),
       400,
       'validation_failed',
     )
   })
 
   it('400 for an unknown query parameter', async () => {
-    expectProblem(await app.inject({ method: 'GET', url: '/{{resource}}?offset=10' }), 400, 'validation_failed')
+    expectProblem(await request({ method: 'GET', url: '/{{resource}}?offset=10' }), 400, 'validation_failed')
   })
 
-  it('walks every {{singular}} exactly once, newest first', async () => {
+  it('walks every {{singular}} of its owner exactly once, newest first', async () => {
+    const bob = await signUp(app)
+    await app.inject({ method: 'POST', url: '/{{resource}}', headers: bob.headers, payload: { name: "bob's" } })
     const ids: string[] = []
     for (let i = 0; i < 25; i++) ids.push((await create({ name: `n${i}` })).json().id)
     const seen: string[] = []
@@ -141,7 +160,7 @@ describe('GET /{{resource}} pagination', () => {
     let cursor: string | null = null
     do {
       const query: string = cursor ? `limit=10&cursor=${cursor}` : 'limit=10'
-      const page = (await app.inject({ method: 'GET', url: `/{{resource}}?${query}` })).json()
+      const page = (await request({ method: 'GET', url: `/{{resource}}?${query}` })).json()
       expect(page.data.length).toBeLessThanOrEqual(10)
       for (const row of page.data as { id: string; createdAt: string }[]) {
         seen.push(row.id)

@@ -1,16 +1,11 @@
+import { ownedBy, requireUser } from '@shipshape/auth'
 import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
+import { getRequestDatabase } from '@shipshape/idempotency'
 import { type App, ProblemError } from '@shipshape/server'
-import { desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { bookings } from '../db/schema.ts'
-import {
-  bookingParams,
-  bookingSchema,
-  bookingsPage,
-  createBookingBody,
-  listBookingsQuery,
-  updateBookingBody,
-} from './bookings.schemas.ts'
+import * as schemas from './bookings.schemas.ts'
 
 type BookingRow = typeof bookings.$inferSelect
 
@@ -26,18 +21,32 @@ const notFound = () =>
   new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'No booking with that id.' })
 
 function toBooking(row: BookingRow) {
-  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() }
+  const { id, name, description, createdAt, updatedAt } = row
+  return { id, name, description, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
 }
 
-/** CRUD for /bookings: every query is parameterized by drizzle, every input and output has a closed schema. */
+/**
+ * CRUD for /bookings, each row visible to its owner only: another user's row is a 404, never a 403, so
+ * ids reveal nothing. Every query is parameterized by drizzle; every input and output has a closed schema.
+ */
 export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof schema> }): Promise<void> {
+  // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
+  app.addHook('onRequest', app.authenticate)
+  const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
+    and(ownedBy(bookings.ownerId, requireUser(request).id), eq(bookings.id, id))
+
   app.post(
     '/',
     {
-      schema: { body: createBookingBody, response: { 201: bookingSchema } },
+      config: { idempotency: true },
+      schema: { body: schemas.createBookingBody, response: { 201: schemas.bookingSchema } },
     },
     async (request, reply) => {
-      const [row] = await db.insert(bookings).values(request.body).returning()
+      // Through the request's idempotency transaction: the row and the stored response commit together.
+      const [row] = await getRequestDatabase(request, db)
+        .insert(bookings)
+        .values({ ...request.body, ownerId: requireUser(request).id })
+        .returning()
       if (!row) throw new Error('insert returned no row')
       return reply.code(201).send(toBooking(row))
     },
@@ -46,20 +55,23 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
   app.get(
     '/',
     {
-      schema: { querystring: listBookingsQuery, response: { 200: bookingsPage } },
+      schema: { querystring: schemas.listBookingsQuery, response: { 200: schemas.bookingsPage } },
     },
     async (request) => {
       const { limit, cursor } = request.query
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
       if (cursor !== undefined && !after) throw invalidCursor()
-      // Keyset pagination, newest first: stable under concurrent inserts and served by the (created_at, id) index.
+      // Keyset pagination, newest first: stable under concurrent inserts, served by the owner's index.
       const rows = await db
         .select()
         .from(bookings)
         .where(
-          after
-            ? sql`(${bookings.createdAt}, ${bookings.id}) < (${after.createdAt}, ${after.id})`
-            : undefined,
+          and(
+            ownedBy(bookings.ownerId, requireUser(request).id),
+            after
+              ? sql`(${bookings.createdAt}, ${bookings.id}) < (${after.createdAt}, ${after.id})`
+              : undefined,
+          ),
         )
         .orderBy(desc(bookings.createdAt), desc(bookings.id))
         .limit(limit + 1)
@@ -74,10 +86,10 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
   app.get(
     '/:id',
     {
-      schema: { params: bookingParams, response: { 200: bookingSchema } },
+      schema: { params: schemas.bookingParams, response: { 200: schemas.bookingSchema } },
     },
     async (request) => {
-      const [row] = await db.select().from(bookings).where(eq(bookings.id, request.params.id))
+      const [row] = await db.select().from(bookings).where(mine(request, request.params.id))
       if (!row) throw notFound()
       return toBooking(row)
     },
@@ -86,23 +98,27 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
   app.patch(
     '/:id',
     {
-      schema: { params: bookingParams, body: updateBookingBody, response: { 200: bookingSchema } },
+      schema: {
+        params: schemas.bookingParams,
+        body: schemas.updateBookingBody,
+        response: { 200: schemas.bookingSchema },
+      },
     },
     async (request) => {
       const [row] = await db
         .update(bookings)
         .set({ ...request.body, updatedAt: new Date() })
-        .where(eq(bookings.id, request.params.id))
+        .where(mine(request, request.params.id))
         .returning()
       if (!row) throw notFound()
       return toBooking(row)
     },
   )
 
-  app.delete('/:id', { schema: { params: bookingParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: schemas.bookingParams } }, async (request, reply) => {
     const [row] = await db
       .delete(bookings)
-      .where(eq(bookings.id, request.params.id))
+      .where(mine(request, request.params.id))
       .returning({ id: bookings.id })
     if (!row) throw notFound()
     return reply.code(204).send()

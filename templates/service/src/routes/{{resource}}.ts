@@ -1,16 +1,11 @@
+import { ownedBy, requireUser } from '@shipshape/auth'
 import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
+import { getRequestDatabase } from '@shipshape/idempotency'
 import { type App, ProblemError } from '@shipshape/server'
-import { desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { {{resource}} } from '../db/schema.ts'
-import {
-  {{camelCase singular}}Params,
-  {{camelCase singular}}Schema,
-  {{camelCase resource}}Page,
-  create{{pascalCase singular}}Body,
-  list{{pascalCase resource}}Query,
-  update{{pascalCase singular}}Body,
-} from './{{resource}}.schemas.ts'
+import * as schemas from './{{resource}}.schemas.ts'
 
 type {{pascalCase singular}}Row = typeof {{resource}}.$inferSelect
 
@@ -26,18 +21,32 @@ const notFound = () =>
   new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'No {{singular}} with that id.' })
 
 function to{{pascalCase singular}}(row: {{pascalCase singular}}Row) {
-  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() }
+  const { id, name, description, createdAt, updatedAt } = row
+  return { id, name, description, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
 }
 
-/** CRUD for /{{resource}}: every query is parameterized by drizzle, every input and output has a closed schema. */
+/**
+ * CRUD for /{{resource}}, each row visible to its owner only: another user's row is a 404, never a 403, so
+ * ids reveal nothing. Every query is parameterized by drizzle; every input and output has a closed schema.
+ */
 export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDatabase<typeof schema> }): Promise<void> {
+  // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
+  app.addHook('onRequest', app.authenticate)
+  const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
+    and(ownedBy({{resource}}.ownerId, requireUser(request).id), eq({{resource}}.id, id))
+
   app.post(
     '/',
     {
-      schema: { body: create{{pascalCase singular}}Body, response: { 201: {{camelCase singular}}Schema } },
+      config: { idempotency: true },
+      schema: { body: schemas.create{{pascalCase singular}}Body, response: { 201: schemas.{{camelCase singular}}Schema } },
     },
     async (request, reply) => {
-      const [row] = await db.insert({{resource}}).values(request.body).returning()
+      // Through the request's idempotency transaction: the row and the stored response commit together.
+      const [row] = await getRequestDatabase(request, db)
+        .insert({{resource}})
+        .values({ ...request.body, ownerId: requireUser(request).id })
+        .returning()
       if (!row) throw new Error('insert returned no row')
       return reply.code(201).send(to{{pascalCase singular}}(row))
     },
@@ -46,20 +55,23 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
   app.get(
     '/',
     {
-      schema: { querystring: list{{pascalCase resource}}Query, response: { 200: {{camelCase resource}}Page } },
+      schema: { querystring: schemas.list{{pascalCase resource}}Query, response: { 200: schemas.{{camelCase resource}}Page } },
     },
     async (request) => {
       const { limit, cursor } = request.query
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
       if (cursor !== undefined && !after) throw invalidCursor()
-      // Keyset pagination, newest first: stable under concurrent inserts and served by the (created_at, id) index.
+      // Keyset pagination, newest first: stable under concurrent inserts, served by the owner's index.
       const rows = await db
         .select()
         .from({{resource}})
         .where(
-          after
-            ? sql`(${ {{~resource}}.createdAt}, ${ {{~resource}}.id}) < (${after.createdAt}, ${after.id})`
-            : undefined,
+          and(
+            ownedBy({{resource}}.ownerId, requireUser(request).id),
+            after
+              ? sql`(${ {{~resource}}.createdAt}, ${ {{~resource}}.id}) < (${after.createdAt}, ${after.id})`
+              : undefined,
+          ),
         )
         .orderBy(desc({{resource}}.createdAt), desc({{resource}}.id))
         .limit(limit + 1)
@@ -74,10 +86,10 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
   app.get(
     '/:id',
     {
-      schema: { params: {{camelCase singular}}Params, response: { 200: {{camelCase singular}}Schema } },
+      schema: { params: schemas.{{camelCase singular}}Params, response: { 200: schemas.{{camelCase singular}}Schema } },
     },
     async (request) => {
-      const [row] = await db.select().from({{resource}}).where(eq({{resource}}.id, request.params.id))
+      const [row] = await db.select().from({{resource}}).where(mine(request, request.params.id))
       if (!row) throw notFound()
       return to{{pascalCase singular}}(row)
     },
@@ -86,23 +98,27 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
   app.patch(
     '/:id',
     {
-      schema: { params: {{camelCase singular}}Params, body: update{{pascalCase singular}}Body, response: { 200: {{camelCase singular}}Schema } },
+      schema: {
+        params: schemas.{{camelCase singular}}Params,
+        body: schemas.update{{pascalCase singular}}Body,
+        response: { 200: schemas.{{camelCase singular}}Schema },
+      },
     },
     async (request) => {
       const [row] = await db
         .update({{resource}})
         .set({ ...request.body, updatedAt: new Date() })
-        .where(eq({{resource}}.id, request.params.id))
+        .where(mine(request, request.params.id))
         .returning()
       if (!row) throw notFound()
       return to{{pascalCase singular}}(row)
     },
   )
 
-  app.delete('/:id', { schema: { params: {{camelCase singular}}Params } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: schemas.{{camelCase singular}}Params } }, async (request, reply) => {
     const [row] = await db
       .delete({{resource}})
-      .where(eq({{resource}}.id, request.params.id))
+      .where(mine(request, request.params.id))
       .returning({ id: {{resource}}.id })
     if (!row) throw notFound()
     return reply.code(204).send()
