@@ -22,6 +22,8 @@ export interface TestAppOptions {
   readonly plugin?: Partial<IdempotencyOptions>
   /** Fastify's handlerTimeout on POST /slow: it answers 503 while the handler keeps running. */
   readonly handlerTimeoutMs?: number
+  /** false leaves the app ready but not listening (baseUrl is then ''), as a service's buildApp returns it. */
+  readonly listen?: boolean
 }
 
 export interface TestApp {
@@ -88,7 +90,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       return { done: true }
     },
   )
-  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = options.listen === false ? '' : await app.listen({ host: '127.0.0.1', port: 0 })
   return {
     app,
     baseUrl: address,

@@ -1,0 +1,2 @@
+export type { IdempotencyContractOptions } from './contract.ts'
+export { describeIdempotencyContract } from './contract.ts'

@@ -1,0 +1,2 @@
+export type { WebhookContractOptions } from './contract.ts'
+export { describeWebhookContract } from './contract.ts'
