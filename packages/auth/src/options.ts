@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { Redis } from 'ioredis'
 import { normalizeOrigins } from './csrf.ts'
 import type { AuthDatabase } from './database.ts'
@@ -37,7 +38,7 @@ export interface AuthPluginOptions {
   throttle?: AuthThrottleOptions
   /** Default true. False drops Secure and the cookie-name prefixes (plain-HTTP development only). */
   cookieSecure?: boolean
-  /** Concurrent argon2 computations; default 2, below libuv's default pool of 4. */
+  /** Concurrent argon2 computations; default one fewer than the cores, at most 3 (libuv has a pool of 4). */
   hashConcurrency?: number
   /**
    * Lowers the argon2 cost for test suites only. Must be passed with `unsafeTestOnly: true`; production
@@ -65,6 +66,15 @@ export interface ResolvedAuthOptions {
 }
 
 const DAY = 86_400
+
+/**
+ * Hashes in flight at once: one core fewer than the machine has, so the event loop (and with it every probe
+ * and every other request) always has a core while logins queue, and at most 3, so libuv's pool of 4 keeps a
+ * thread for file and DNS work. Measured in bench/auth-login.ts.
+ */
+function getDefaultHashConcurrency(): number {
+  return Math.max(1, Math.min(availableParallelism() - 1, 3))
+}
 
 function requireInteger(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -139,7 +149,12 @@ export function resolveAuthOptions(options: AuthPluginOptions): ResolvedAuthOpti
     throttle: resolveThrottle(options.throttle),
     redis: options.throttle?.redis,
     cookieSecure: options.cookieSecure ?? true,
-    hashConcurrency: requireInteger('hashConcurrency', options.hashConcurrency ?? 2, 1, 64),
+    hashConcurrency: requireInteger(
+      'hashConcurrency',
+      options.hashConcurrency ?? getDefaultHashConcurrency(),
+      1,
+      64,
+    ),
     argon2: resolveArgon2(options.testArgon2Params),
   }
 }
