@@ -108,6 +108,6 @@ describe('hostile strings in every auth field', () => {
     const tables = await database.query<{ name: string }>(
       "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     )
-    expect(tables.map((t) => t.name)).toEqual(['auth_refresh_tokens', 'auth_sessions', 'users'])
+    expect(tables.map((t) => t.name)).toEqual(['auth_refresh_tokens', 'auth_sessions', 'notes', 'users'])
   })
 })

@@ -2,17 +2,13 @@ import { Writable } from 'node:stream'
 import { createServer } from '@shipshape/server'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { type AuthPluginOptions, authPlugin } from '../../src/index.ts'
+import { cheapArgon2Params } from '../../src/testing/index.ts'
+import { createNotesRoutes } from './notes-routes.ts'
 import type { TestDatabase } from './test-database.ts'
 
 export const ORIGIN = 'https://app.example.test'
 export const JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!'
 export const STRONG_PASSWORD = 'violet lantern drifting seaward'
-
-/** Cheap argon2 for tests that are not about hashing cost; production parameters are tested separately. */
-export const cheapArgon2: AuthPluginOptions['testArgon2Params'] = {
-  params: { memoryCost: 256, timeCost: 1, parallelism: 1 },
-  unsafeTestOnly: true,
-}
 
 export interface TestApp {
   app: FastifyInstance
@@ -47,7 +43,7 @@ export async function buildTestApp(
     issuer: 'https://auth.example.test',
     audience: 'shipshape-test',
     allowedOrigins: [ORIGIN],
-    testArgon2Params: cheapArgon2,
+    testArgon2Params: cheapArgon2Params,
     throttle: { maxFailuresPerAccount: 1000, maxFailuresPerAddress: 1000, windowSeconds: 60 },
     ...overrides,
   })
@@ -57,6 +53,7 @@ export async function buildTestApp(
   })
   app.get('/private', { preHandler: app.authenticate }, async (request) => ({ user: request.user }))
   app.post('/private', { preHandler: app.authenticate }, async () => ({ ok: true }))
+  await app.register(createNotesRoutes(database.db), { prefix: '/notes' })
   if (addRoutes) await addRoutes(app)
   await app.ready()
   return { app, logs, close: () => app.close() }

@@ -1,0 +1,31 @@
+import { count, sql } from 'drizzle-orm'
+import type { AuthDatabase } from '../database.ts'
+import { users } from '../schema.ts'
+
+export async function listUserEmails(db: AuthDatabase): Promise<string[]> {
+  const rows = await db.select({ email: users.email }).from(users)
+  return rows.map((row) => row.email).sort()
+}
+
+export async function countUsersWithEmail(db: AuthDatabase, email: string): Promise<number> {
+  const [row] = await db
+    .select({ value: count() })
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email})`)
+  return row?.value ?? 0
+}
+
+export async function getPasswordHash(db: AuthDatabase, email: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ hash: users.passwordHash })
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email})`)
+  return row?.hash
+}
+
+/** PGlite has one connection, so a race on it proves nothing; its version() names emscripten. */
+export async function isEmbeddedDatabase(db: AuthDatabase): Promise<boolean> {
+  const result: unknown = await db.execute(sql`select version() as version`)
+  const rows = Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows
+  return /pglite|emscripten/i.test(JSON.stringify(rows ?? []))
+}
