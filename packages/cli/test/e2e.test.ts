@@ -4,6 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import { afterAll, expect, it } from 'vitest'
 import { runCli } from './run-cli.ts'
 
@@ -19,7 +20,16 @@ const databaseUrl = process.env.DATABASE_URL
 const pnpm = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   execFileSync('pnpm', args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: 'pipe' })
 
-afterAll(() => {
+const runAdmin = async (statement: string) => {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  await client.query(statement).finally(() => client.end())
+}
+// The started service gets a database of its own, so no earlier run's schema can get in its way.
+const serviceDatabase = name.replaceAll('-', '_')
+
+afterAll(async () => {
+  if (databaseUrl) await runAdmin(`DROP DATABASE IF EXISTS ${serviceDatabase} WITH (FORCE)`)
   rmSync(serviceDir, { recursive: true, force: true })
   writeFileSync(lockfile, lockBefore)
   pnpm(['install', '--offline', '--frozen-lockfile'])
@@ -43,12 +53,20 @@ it('generates a service that installs, typechecks, passes its tests on PostgreSQ
   const files = report.testResults.map((result: { name: string }) => result.name)
   expect(files.some((file: string) => file.endsWith('readiness.pg.test.ts'))).toBe(true)
 
+  await runAdmin(`CREATE DATABASE ${serviceDatabase}`)
+  const serviceUrl = new URL(databaseUrl)
+  serviceUrl.pathname = `/${serviceDatabase}`
   const server = spawn(
     process.execPath,
     ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register', 'src/server.ts'],
     {
       cwd: serviceDir,
-      env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: serviceUrl.toString(),
+        MIGRATE_ON_START: 'true',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
@@ -58,9 +76,20 @@ it('generates a service that installs, typechecks, passes its tests on PostgreSQ
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' })
     const ready = await fetch(`${base}/readyz`)
     expect(ready.status).toBe(200)
+    const origin = base
+    const signup = await fetch(`${base}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin },
+      body: JSON.stringify({ email: 'e2e@example.com', password: 'violet lantern drifting seaward' }),
+    })
+    expect(signup.status).toBe(201)
+    const cookie = signup.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ')
     const created = await fetch(`${base}/tickets`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', origin, cookie },
       body: JSON.stringify({ name: 'from the e2e test' }),
     })
     expect(created.status).toBe(201)
