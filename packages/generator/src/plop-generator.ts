@@ -1,59 +1,19 @@
-import { defaultResource, validateName, validatePort, validateResource } from './answers.ts'
-import { GeneratorError } from './errors.ts'
-import { createService } from './new-service.ts'
-
-/** A prompt's validator in inquirer's shape: true, or the message of the refusal. */
-function toPromptValidator(validate: (value: string) => unknown) {
-  return (value: string) => {
-    try {
-      validate(value)
-      return true
-    } catch (error) {
-      return error instanceof GeneratorError ? error.message : String(error)
-    }
-  }
-}
-
-/** The prompts of `new service`, as data; the CLI and `turbo gen` ask the same questions. */
-export const servicePrompts = [
-  {
-    type: 'input',
-    name: 'name',
-    message: 'Service name (apps/<name>)',
-    validate: toPromptValidator(validateName),
-  },
-  {
-    type: 'input',
-    name: 'port',
-    message: 'Port',
-    default: '3000',
-    validate: toPromptValidator(validatePort),
-  },
-  {
-    type: 'input',
-    name: 'resource',
-    message: 'Sample resource (plural)',
-    default: defaultResource,
-    validate: toPromptValidator(validateResource),
-  },
-]
+import type { ServiceInput } from './answers.ts'
+import { servicePrompts } from './prompts.ts'
 
 /**
- * The generator as plop data, for `turbo gen service`. Its one action is `createService`, so turbo gen and
- * `shipshape new service` write the same files with the same checks, atomicity and manifest.
+ * The generator as plop data, for `turbo gen service`: the CLI's questions, and one action that hands the
+ * answers to `create` (which runs `shipshape new service`), so turbo gen and the CLI write the same files
+ * with the same checks, atomicity and manifest. This module reads nothing from `import.meta`, because
+ * turbo gen loads generator configs as CommonJS.
  */
-export function getServiceGeneratorConfig(cwd: string) {
+export function getServiceGeneratorConfig(create: (input: ServiceInput) => Promise<string>) {
   return {
     description: 'A production-ready Fastify service in apps/<name>',
     prompts: servicePrompts,
     actions: [
-      async (answers: Record<string, string>) => {
-        const result = await createService({
-          cwd,
-          input: { name: answers.name ?? '', port: answers.port, resource: answers.resource },
-        })
-        return `apps/${result.answers.name}: ${result.files.length} files`
-      },
+      (answers: Record<string, string | undefined>) =>
+        create({ name: answers.name ?? '', port: answers.port, resource: answers.resource }),
     ],
   }
 }

@@ -6,7 +6,8 @@ import { migrationsFolder, openDatabase } from './db/client.ts'
 // `pnpm db:migrate`: applies pending migrations and exits. Safe to run from several deploys at once: the
 // runner holds a PostgreSQL advisory lock while it migrates.
 try {
-  const database = await openDatabase(loadEnv(envSchema))
+  // Migrating signs nothing: development's warnings about throwaway secrets would only be noise here.
+  const database = await openDatabase(loadEnv(envSchema, undefined, { onWarning: () => undefined }))
   try {
     const { applied } = await runMigrations(database, { migrationsFolder })
     process.stdout.write(`${applied} migration(s) applied\n`)
