@@ -4,7 +4,7 @@ import type { TestApp } from './_test-app.ts'
 import { postItem, startTestApp } from './_test-app.ts'
 import type { TestDatabase } from './_test-database.ts'
 import { createTestDatabase } from './_test-database.ts'
-import { sendRawPost } from './_test-raw-http.ts'
+import { postRawKey } from './testing/http.ts'
 
 let database: TestDatabase
 let test: TestApp
@@ -46,10 +46,10 @@ describe('a key that is not 1-255 visible ASCII characters', () => {
     const keys = [Buffer.from('ключ'), Buffer.from([0x61, 0x7f, 0x62]), Buffer.from([0x61, 0x01, 0x62])]
     const effects = await countAfter(async () => {
       for (const key of keys) {
-        const response = await sendRawPost(test.baseUrl, '/items', key, '{"name":"raw"}')
+        const response = await postRawKey(`${test.baseUrl}/items`, {}, key, { name: 'raw' })
         expect(response.status).toBe(400)
       }
-      const utf8 = await sendRawPost(test.baseUrl, '/items', Buffer.from('ключ'), '{"name":"raw"}')
+      const utf8 = await postRawKey(`${test.baseUrl}/items`, {}, Buffer.from('ключ'), { name: 'raw' })
       expect(JSON.parse(utf8.body)).toMatchObject({ code: 'invalid_idempotency_key' })
     })
     expect(effects).toBe(0)
