@@ -170,6 +170,9 @@ describe('shipshape list and add', () => {
     expect(result.stdout).toMatch(/^base\s+\S+\s+behind\s/m)
     expect(result.stdout).toMatch(/^docker\s+\S+\s+modified\s/m)
     expect(result.stdout).toMatch(/^git\s+\S+\s+current\s/m)
+    expect(result.stdout).toMatch(
+      /^database\s[^\n]*\n(?: {2}[^\n]*\n)* {2}owns\s+package\.json: scripts\.db:migrate$/m,
+    )
     const json = JSON.parse(runCli(['list', 'billing', '--json'], workspace).stdout)
     expect(json.components.map((c: { name: string }) => c.name)).toEqual([
       'base',

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { appendLine, createScenario } from './_test-scenario.ts'
 import { addComponent } from './add-component.ts'
 import { listComponents } from './list-components.ts'
+import { createService } from './new-service.ts'
 
 describe('shipshape add and list, through the generator API', () => {
   it('refuses an unknown component and one the service already has', async () => {
@@ -64,5 +65,90 @@ describe('shipshape add and list, through the generator API', () => {
       git: 'current',
     })
     expect(status.components.find((c) => c.name === 'base')?.modified).toEqual(['src/app.ts'])
+  })
+})
+
+describe("a component's entries in shared files", () => {
+  const dbEntries = ['db:generate', 'db:migrate']
+  const add = (s: Awaited<ReturnType<typeof createScenario>>, component: string) =>
+    addComponent({
+      cwd: s.workspace,
+      service: 'billing',
+      component,
+      templatesRoot: s.templatesRoot,
+      allowDirty: true,
+    })
+
+  it('a service generated without database has no db scripts nor drizzle-kit, and records no such entries', async () => {
+    const s = await createScenario({ components: ['base', 'env', 'git'] })
+    const pkg = JSON.parse(s.read('package.json') ?? '')
+    for (const script of dbEntries) expect(pkg.scripts).not.toHaveProperty(script)
+    expect(pkg.devDependencies).not.toHaveProperty('drizzle-kit')
+    expect(pkg.scripts).toHaveProperty('build')
+    expect(s.read('.shipshape/base/package.json')).toBe(s.read('package.json'))
+    const before = s.snapshot()
+    expect((await s.regen()).outcome).toBe('current')
+    expect(s.snapshot()).toEqual(before)
+  })
+
+  it('add database merges its entries into package.json, keeps the user script, changes nothing else', async () => {
+    const s = await createScenario({ components: ['base', 'env', 'git'] })
+    s.editService('package.json', (t) => {
+      const pkg = JSON.parse(t)
+      pkg.scripts.mine = 'echo mine'
+      return `${JSON.stringify(pkg, null, 2)}\n`
+    })
+    const before = JSON.parse(s.read('package.json') ?? '')
+    const status = await listComponents({
+      cwd: s.workspace,
+      service: 'billing',
+      templatesRoot: s.templatesRoot,
+    })
+    expect(status.components.find((c) => c.name === 'database')?.entries).toContain(
+      'package.json: scripts.db:migrate',
+    )
+    expect(status.components.find((c) => c.name === 'base')?.state).toBe('modified')
+    const report = await add(s, 'database')
+    expect(report.files.find((f) => f.path === 'package.json')?.action).toBe('merged')
+    const after = JSON.parse(s.read('package.json') ?? '')
+    for (const script of dbEntries) expect(after.scripts[script]).toEqual(expect.any(String))
+    expect(after.devDependencies['drizzle-kit']).toEqual(expect.any(String))
+    const { 'db:generate': _g, 'db:migrate': _m, ...otherScripts } = after.scripts
+    const { 'drizzle-kit': _k, ...otherDev } = after.devDependencies
+    expect({ ...after, scripts: otherScripts, devDependencies: otherDev }).toEqual(before)
+    expect(Object.keys(after.scripts).indexOf('db:generate')).toBe(
+      Object.keys(after.scripts).indexOf('start') + 1,
+    )
+    const manifest = JSON.parse(s.read('.shipshape/manifest.json') ?? '')
+    expect(manifest.components.database.entries['package.json']).toContain('scripts.db:generate')
+    expect(manifest.components.base.files['package.json']).toBeDefined()
+    const again = s.snapshot()
+    expect((await s.regen()).outcome).toBe('current')
+    expect(s.snapshot()).toEqual(again)
+  })
+
+  it('a full service records the entries and matches the template render', async () => {
+    const s = await createScenario()
+    const manifest = JSON.parse(s.read('.shipshape/manifest.json') ?? '')
+    expect(Object.keys(manifest.components.database)).toEqual(['version', 'entries', 'files'])
+    expect(manifest.components.base.entries).toBeUndefined()
+    expect(JSON.parse(s.read('package.json') ?? '').scripts['db:migrate']).toEqual(expect.any(String))
+  })
+
+  it('refuses an entry the template does not render', async () => {
+    const s = await createScenario()
+    const definitionPath = join(s.templatesRoot, 'service.json')
+    const definition = JSON.parse(readFileSync(definitionPath, 'utf8'))
+    definition.components[1].entries['package.json'].push('scripts.nope')
+    writeFileSync(definitionPath, JSON.stringify(definition))
+    const workspace = s.workspace
+    await expect(
+      createService({
+        cwd: workspace,
+        input: { name: 'other', port: 4200, resource: 'things' },
+        templatesRoot: s.templatesRoot,
+        components: ['base'],
+      }),
+    ).rejects.toMatchObject({ code: 'SHIPSHAPE_TEMPLATE_INVALID' })
   })
 })

@@ -1,4 +1,6 @@
+import { getComponentEntries } from './entries.ts'
 import { hashContent } from './manifest.ts'
+import { withPresentEntries } from './plan-update.ts'
 import { readServiceFile } from './service-state.ts'
 import { loadUpdateContext, type UpdateContext } from './update-service.ts'
 
@@ -16,6 +18,8 @@ export type ComponentStatus = {
   modified: string[]
   /** Files the template now renders differently from the recorded base (or adds, or drops). */
   behind: string[]
+  /** What it owns in shared files, as `file: section.key` (an absent component: what `add` brings). */
+  entries: string[]
 }
 
 export type ServiceStatus = { service: string; dir: string; components: ComponentStatus[] }
@@ -26,7 +30,9 @@ export async function listComponents(options: {
   service: string
   templatesRoot?: string
 }): Promise<ServiceStatus> {
-  const context = await loadUpdateContext({ ...options, check: true })
+  const loaded = await loadUpdateContext({ ...options, check: true })
+  const present = Object.keys(loaded.state.manifest.components)
+  const context = { ...loaded, rendered: withPresentEntries(loaded, present) }
   const components: ComponentStatus[] = []
   for (const component of context.template.components) {
     components.push(await getStatus(context, component.name, component.description))
@@ -41,6 +47,9 @@ async function getStatus(
 ): Promise<ComponentStatus> {
   const recorded = context.state.manifest.components[name]
   const templateVersion = context.template.version
+  const entries = formatEntries(
+    recorded ? (recorded.entries ?? {}) : getComponentEntries(context.template, name),
+  )
   if (!recorded)
     return {
       name,
@@ -50,6 +59,7 @@ async function getStatus(
       state: 'absent',
       modified: [],
       behind: [],
+      entries,
     }
   const modified: string[] = []
   for (const [path, file] of Object.entries(recorded.files)) {
@@ -78,5 +88,10 @@ async function getStatus(
     state,
     modified,
     behind: behind.sort(),
+    entries,
   }
+}
+
+function formatEntries(entries: Record<string, string[]>): string[] {
+  return Object.entries(entries).flatMap(([file, keys]) => keys.map((key) => `${file}: ${key}`))
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { ServiceAnswers } from './answers.ts'
+import { getComponentEntries } from './entries.ts'
 import { getComponentOf, getOwnershipOf, type LoadedTemplate, type OwnershipClass } from './template.ts'
 
 /** Where a service keeps what the generator wrote: the manifest and, under base/, each file as generated. */
@@ -15,7 +16,14 @@ export type ServiceManifest = {
   manifestVersion: 1
   template: { name: string; version: string }
   answers: ServiceAnswers
-  components: Record<string, { version: string; files: Record<string, ManifestFile> }>
+  components: Record<string, ManifestComponent>
+}
+
+/** `entries`: what the component owns inside other components' shared files (file → `section.key`). */
+export type ManifestComponent = {
+  version: string
+  entries?: Record<string, string[]>
+  files: Record<string, ManifestFile>
 }
 
 export type RenderedFile = { path: string; content: string }
@@ -35,12 +43,15 @@ export function createManifest(
   componentNames: string[] = template.components.map((component) => component.name),
 ): ServiceManifest {
   const versions = Object.fromEntries(componentNames.map((name) => [name, template.version]))
+  const entries = Object.fromEntries(
+    componentNames.map((name) => [name, getComponentEntries(template, name)]),
+  )
   const records = files.map((file) => ({
     ...file,
     component: getComponentOf(template, file.path),
     class: getOwnershipOf(template, file.path),
   }))
-  return buildManifest(template, answers, versions, records)
+  return buildManifest(template, answers, versions, records, entries)
 }
 
 export type ManifestRecord = RenderedFile & { component: string; class: OwnershipClass }
@@ -51,12 +62,15 @@ export function buildManifest(
   answers: ServiceAnswers,
   versions: Record<string, string>,
   records: ManifestRecord[],
+  entries: Record<string, Record<string, string[]>> = {},
 ): ServiceManifest {
   const order = [...template.components.map((c) => c.name), ...Object.keys(versions)]
   const components: ServiceManifest['components'] = {}
   for (const name of order) {
     const version = versions[name]
-    if (version !== undefined && !components[name]) components[name] = { version, files: {} }
+    if (version === undefined || components[name]) continue
+    const owned = entries[name] ?? {}
+    components[name] = { version, ...(Object.keys(owned).length > 0 ? { entries: owned } : {}), files: {} }
   }
   for (const record of [...records].sort((a, b) => a.path.localeCompare(b.path))) {
     const component = components[record.component]

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultPort, type ServiceAnswers, type ServiceInput, validateAnswers } from './answers.ts'
+import { removeAbsentEntries } from './entries.ts'
 import { GeneratorError } from './errors.ts'
 import {
   createManifest,
@@ -57,8 +58,9 @@ export async function createService(options: NewServiceOptions): Promise<NewServ
       inWorkspace: workspace.hasBuildingBlocks,
     })
     const componentNames = selectComponents(template, options.components)
-    const files = rendered.filter((file) => componentNames.includes(getComponentOf(template, file.path)))
-    await removeUnselected(staging, rendered, files)
+    const selected = rendered.filter((file) => componentNames.includes(getComponentOf(template, file.path)))
+    await removeUnselected(staging, rendered, selected)
+    const files = await removeAbsentEntriesIn(staging, template, selected, componentNames)
     const manifest = createManifest(template, answers, files, componentNames)
     const paths = [...files.map((f) => f.path), manifestPath].sort()
     if (options.dryRun) return { answers, workspace, dir, files: paths, manifest, written: false }
@@ -109,6 +111,22 @@ function selectComponents(template: LoadedTemplate, wanted: string[] | undefined
     )
   }
   return all.filter((name) => wanted.includes(name))
+}
+
+/** Shared files lose the entries of the components left out (rewritten in staging only when they do). */
+async function removeAbsentEntriesIn(
+  staging: string,
+  template: LoadedTemplate,
+  files: RenderedFile[],
+  present: string[],
+): Promise<RenderedFile[]> {
+  const result: RenderedFile[] = []
+  for (const file of files) {
+    const content = removeAbsentEntries(template, file.path, file.content, present)
+    if (content !== file.content) await writeFile(join(staging, file.path), content)
+    result.push({ path: file.path, content })
+  }
+  return result
 }
 
 async function removeUnselected(staging: string, rendered: RenderedFile[], kept: RenderedFile[]) {

@@ -1,3 +1,4 @@
+import { getComponentEntries, getEntryFiles, removeAbsentEntries } from './entries.ts'
 import {
   baseDir,
   buildManifest,
@@ -27,7 +28,8 @@ type Recorded = { component: string; class: OwnershipClass }
 
 /** Plans every file of the chosen components, the manifest after, and the writes that get there. */
 export async function planUpdate(input: UpdateInput): Promise<UpdatePlan> {
-  const inputs = await collectInputs(input)
+  const present = [...new Set([...Object.keys(input.state.manifest.components), ...input.components])]
+  const inputs = await collectInputs({ ...input, rendered: withPresentEntries(input, present) })
   const files: FilePlan[] = []
   for (const file of inputs) files.push(await planFile(file, { force: input.force }))
   const manifest = planManifest(input, files)
@@ -47,7 +49,10 @@ async function collectInputs(input: UpdateInput): Promise<FileInput[]> {
   const { state, rendered, components } = input
   const recorded = getRecorded(state.manifest)
   const oldPaths = [...recorded].filter(([, r]) => components.includes(r.component)).map(([path]) => path)
-  const newPaths = [...rendered.values()].filter((e) => components.includes(e.component)).map((e) => e.path)
+  const entryFiles = getEntryFiles(input.template, components)
+  const newPaths = [...rendered.values()]
+    .filter((e) => components.includes(e.component) || entryFiles.includes(e.path))
+    .map((e) => e.path)
   const renamedFrom = new Map<string, string>()
   for (const [from, to] of input.renames) {
     if (oldPaths.includes(from) && rendered.has(to) && !rendered.has(from) && !recorded.has(to))
@@ -74,11 +79,31 @@ async function collectInputs(input: UpdateInput): Promise<FileInput[]> {
   )
 }
 
+/** Today's render with the shared files' entries of components the service will still lack removed. */
+export function withPresentEntries(
+  input: Pick<UpdateInput, 'template' | 'rendered'>,
+  present: string[],
+): Map<string, RenderedEntry> {
+  const result = new Map<string, RenderedEntry>()
+  for (const [path, entry] of input.rendered) {
+    const content = removeAbsentEntries(input.template, path, entry.content, present)
+    result.set(path, content === entry.content ? entry : { ...entry, content })
+  }
+  return result
+}
+
 function planManifest(input: UpdateInput, files: FilePlan[]): ServiceManifest {
   const { state, template } = input
   const versions: Record<string, string> = {}
-  for (const [name, entry] of Object.entries(state.manifest.components)) versions[name] = entry.version
-  for (const name of input.components) versions[name] = template.version
+  const entries: Record<string, Record<string, string[]>> = {}
+  for (const [name, entry] of Object.entries(state.manifest.components)) {
+    versions[name] = entry.version
+    entries[name] = entry.entries ?? {}
+  }
+  for (const name of input.components) {
+    versions[name] = template.version
+    entries[name] = getComponentEntries(template, name)
+  }
   const touched = new Set(files.flatMap((f) => (f.from ? [f.path, f.from] : [f.path])))
   const records: ManifestRecord[] = []
   for (const [path, old] of getRecorded(state.manifest)) {
@@ -89,7 +114,7 @@ function planManifest(input: UpdateInput, files: FilePlan[]): ServiceManifest {
     if (file.nextBase !== undefined)
       records.push({ path: file.path, content: file.nextBase, component: file.component, class: file.class })
   }
-  return buildManifest(template, state.manifest.answers, versions, records)
+  return buildManifest(template, state.manifest.answers, versions, records, entries)
 }
 
 function planWrites(state: ServiceState, files: FilePlan[], manifest: ServiceManifest): FileWrite[] {

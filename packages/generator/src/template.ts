@@ -6,7 +6,13 @@ import { GeneratorError } from './errors.ts'
 /** How a generated file is owned once it is on disk; regeneration treats each class differently. */
 export type OwnershipClass = 'managed' | 'seeded' | 'merged' | 'structured' | 'append-only'
 
-export type TemplateComponent = { name: string; description: string; files: string[] }
+export type TemplateComponent = {
+  name: string
+  description: string
+  files: string[]
+  /** Entries this component owns inside other components' structured files (file → `section.key`). */
+  entries?: Record<string, string[]>
+}
 
 /** The data that describes a template: its version, its components and who owns each file. */
 export type TemplateDefinition = {

@@ -29,6 +29,7 @@ export const listCommand = defineCommand({
       )
       for (const path of component.modified) console.log(`  modified  ${path}`)
       for (const path of component.behind) console.log(`  behind    ${path}`)
+      for (const entry of component.entries) console.log(`  owns      ${entry}`)
     }
     return 0
   },
