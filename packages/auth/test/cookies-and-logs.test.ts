@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto'
 import { decodeJwt, exportSPKI } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   buildTestApp,
   getCookie,
@@ -10,22 +10,11 @@ import {
   logIn,
   ORIGIN,
   STRONG_PASSWORD,
+  setupTestApp,
   signUp,
-  type TestApp,
 } from './helpers/test-app.ts'
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts'
 
-let database: TestDatabase
-let test: TestApp
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  test = await buildTestApp(database)
-})
-afterAll(async () => {
-  await test?.close()
-  await database?.drop()
-})
+const { database, test } = await setupTestApp()
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
 function forge(header: object, payload: object, key: string): string {

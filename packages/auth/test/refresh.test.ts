@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  buildTestApp,
   getCookie,
   getCookieHeader,
   jsonHeaders,
   logIn,
   ORIGIN,
   STRONG_PASSWORD,
+  setupTestApp,
   signUp,
-  type TestApp,
 } from './helpers/test-app.ts'
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts'
 
-let database: TestDatabase
-let test: TestApp
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  test = await buildTestApp(database)
-})
-afterAll(async () => {
-  await test?.close()
-  await database?.drop()
-})
+const { database, test } = await setupTestApp()
 
 const refresh = (cookie: string) =>
   test.app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: ORIGIN, cookie } })

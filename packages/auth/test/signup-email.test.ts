@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, signUp, type TestApp } from './helpers/test-app.ts'
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts'
+import { describe, expect, it } from 'vitest'
+import { setupTestApp, signUp } from './helpers/test-app.ts'
 
-let database: TestDatabase
-let test: TestApp
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  test = await buildTestApp(database)
-})
-afterAll(async () => {
-  await test?.close()
-  await database?.drop()
-})
+const { test } = await setupTestApp()
 
 // The race itself (50 concurrent case variants → one row) is in the contract suite: see contract.test.ts.
 describe('sign-up email normalisation', () => {

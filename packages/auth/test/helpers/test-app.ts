@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream'
 import { createServer } from '@shipshape/server'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { afterAll } from 'vitest'
 import { type AuthPluginOptions, authPlugin } from '../../src/index.ts'
 import { cheapArgon2Params } from '../../src/testing/index.ts'
 import { createNotesRoutes } from './notes-routes.ts'
-import type { TestDatabase } from './test-database.ts'
+import { createTestDatabase, type TestDatabase } from './test-database.ts'
 
 export const ORIGIN = 'https://app.example.test'
 export const JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!'
@@ -96,4 +97,15 @@ export async function logIn(
     payload: { email, password },
     remoteAddress,
   })
+}
+
+/** A fresh database and app for one test file, closed after its tests: call it at the top level of the file. */
+export async function setupTestApp(overrides: Partial<AuthPluginOptions> = {}) {
+  const database = await createTestDatabase()
+  const test = await buildTestApp(database, overrides)
+  afterAll(async () => {
+    await test.close()
+    await database.drop()
+  })
+  return { database, test }
 }
