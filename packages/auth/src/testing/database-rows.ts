@@ -7,6 +7,15 @@ export async function listUserEmails(db: AuthDatabase): Promise<string[]> {
   return rows.map((row) => row.email).sort()
 }
 
+/** The tables of the service's schema, to prove hostile input dropped or created none. */
+export async function listTables(db: AuthDatabase): Promise<string[]> {
+  const result: unknown = await db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)
+  const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as {
+    tablename: string
+  }[]
+  return rows.map((row) => row.tablename).sort()
+}
+
 export async function countUsersWithEmail(db: AuthDatabase, email: string): Promise<number> {
   const [row] = await db
     .select({ value: count() })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createContractClient, createPassword, type Response, type Session } from './client.ts'
-import { listUserEmails } from './database-rows.ts'
+import { listTables, listUserEmails } from './database-rows.ts'
 import { getAreaOverrides } from './overrides.ts'
 import type { AuthContractOptions } from './types.ts'
 
@@ -41,6 +41,8 @@ export function describeHostileInput(options: AuthContractOptions): void {
     const service = await options.setup(getAreaOverrides())
     const client = createContractClient(service, options.allowedOrigin)
     const created: Session[] = []
+    // A `DROP TABLE` that got through would show as a table missing afterwards.
+    const tablesBefore = await listTables(service.db)
     /** JSON text, so lone surrogates travel as \u escapes exactly as a hostile client sends them. */
     const post = (url: string, body: Record<string, unknown>, cookie?: string) =>
       client.send({
@@ -108,6 +110,8 @@ export function describeHostileInput(options: AuthContractOptions): void {
       // The owner's password was never changed by any of the hostile attempts.
       const owner = created[0]
       expect((await client.logIn(owner?.email ?? '', owner?.password ?? '')).statusCode).toBe(200)
+      expect(tablesBefore).toContain('users')
+      expect(await listTables(service.db)).toEqual(tablesBefore)
     })
   })
 }
