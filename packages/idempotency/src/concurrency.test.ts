@@ -4,8 +4,8 @@ import type { TestApp } from './_test-app.ts'
 import { postItem, startTestApp } from './_test-app.ts'
 import type { TestDatabase } from './_test-database.ts'
 import { createTestDatabase } from './_test-database.ts'
-
-type Answer = Awaited<ReturnType<typeof postItem>>
+import { expectOneOutcome as expectSharedOutcome } from './testing/assertions.ts'
+import type { Answer } from './testing/http.ts'
 
 let database: TestDatabase
 let first: TestApp
@@ -24,24 +24,11 @@ afterAll(async () => {
   await database?.drop()
 })
 
-/**
- * The assertion for a burst of one key and one body: every answer is 201 or 409; exactly one 201 is the
- * original (no Idempotent-Replayed) and every other 201 is a replay byte-identical to it; every 409 is
- * problem+json `idempotency_in_progress` with Retry-After.
- */
+/** The shared burst assertion, plus the exact Retry-After this app is configured with. */
 function expectOneOutcome(answers: Answer[]): Answer {
-  for (const answer of answers) expect([201, 409]).toContain(answer.status)
-  const created = answers.filter((answer) => answer.status === 201)
-  const originals = created.filter((answer) => answer.headers.get('idempotent-replayed') === null)
-  expect(originals).toHaveLength(1)
-  const [original] = originals
-  if (original === undefined) throw new Error('no original response')
-  for (const answer of created) expect(answer.text).toBe(original.text)
-  for (const answer of answers.filter((a) => a.status === 409)) {
-    expect(JSON.parse(answer.text)).toMatchObject({ status: 409, code: 'idempotency_in_progress' })
-    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+  const original = expectSharedOutcome(answers)
+  for (const answer of answers.filter((a) => a.status === 409))
     expect(answer.headers.get('retry-after')).toBe('1')
-  }
   return original
 }
 
