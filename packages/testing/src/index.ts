@@ -1,2 +1,8 @@
 export { setupTestService, type TestService } from './test-app.ts'
-export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.ts'
+export {
+  createScratchDatabase,
+  createTestDatabase,
+  type ScratchDatabase,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './test-database.ts'

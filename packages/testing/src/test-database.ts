@@ -29,25 +29,50 @@ export async function createTestDatabase<TSchema extends Record<string, unknown>
 ): Promise<TestDatabase<TSchema>> {
   const serverUrl = options.serverUrl ?? process.env.DATABASE_URL
   if (!serverUrl) return withPgliteExtras(await createMigrated(undefined, options))
-  const name = `test_${randomBytes(6).toString('hex')}`
-  await runAdmin(serverUrl, `CREATE DATABASE ${name}`)
-  const url = withDatabaseName(serverUrl, name)
-  const database = await createMigrated(url, options)
+  const scratch = await createScratchDatabase(serverUrl)
+  const database = await createMigrated(scratch.url, options)
   return {
     ...database,
-    url,
+    url: scratch.url,
     interrupt: async () => {
-      await runAdmin(serverUrl, `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`)
+      await runAdmin(serverUrl, `ALTER DATABASE ${scratch.name} ALLOW_CONNECTIONS false`)
       await runAdmin(
         serverUrl,
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${scratch.name}'`,
       )
     },
-    restore: () => runAdmin(serverUrl, `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`),
+    restore: () => runAdmin(serverUrl, `ALTER DATABASE ${scratch.name} ALLOW_CONNECTIONS true`),
     destroy: async () => {
       await database.close()
-      await runAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await scratch.drop()
     },
+  }
+}
+
+export type ScratchDatabase = {
+  /** Generated (hex only), so statements built from it cannot be injected. */
+  name: string
+  url: string
+  /** Drops the database, ending every connection still open to it. */
+  drop(): Promise<void>
+}
+
+/**
+ * A new, empty PostgreSQL database for one test file on the server at `adminUrl` (default PG_ADMIN_URL), so
+ * files run in parallel without sharing rows. Fails, never skips, when no server is configured.
+ */
+export async function createScratchDatabase(adminUrl = process.env.PG_ADMIN_URL): Promise<ScratchDatabase> {
+  if (!adminUrl) {
+    throw new Error(
+      'PG_ADMIN_URL is not set: these tests need a real PostgreSQL (bash tooling/scripts/test.sh starts one)',
+    )
+  }
+  const name = `test_${randomBytes(6).toString('hex')}`
+  await runAdmin(adminUrl, `CREATE DATABASE ${name}`)
+  return {
+    name,
+    url: withDatabaseName(adminUrl, name),
+    drop: () => runAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   }
 }
 
