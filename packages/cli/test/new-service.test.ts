@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { createTempWorkspace, listTree, runCli } from './run-cli.ts'
 
 let workspace: string
@@ -54,13 +55,75 @@ describe('shipshape new service', () => {
     expect(listTree(workspace)).toEqual(before)
   })
 
-  it('outside the shipshape repo pins exact versions instead of workspace links', () => {
+  it('outside the shipshape repo depends through the workspace catalog, which gets every version', () => {
     const pkg = JSON.parse(readFileSync(join(workspace, 'apps/billing/package.json'), 'utf8'))
     expect(pkg.name).toBe('billing')
-    expect(pkg.dependencies['@shipshape/server']).toMatch(/^\d+\.\d+\.\d+$/)
-    expect(pkg.dependencies['drizzle-orm']).toMatch(/^\d+\.\d+\.\d+$/)
-    expect(JSON.stringify(pkg)).not.toMatch(/workspace:|catalog:|&#x/)
+    expect(pkg.dependencies['@shipshape/server']).toBe('catalog:')
+    expect(pkg.dependencies['drizzle-orm']).toBe('catalog:')
+    expect(JSON.stringify(pkg)).not.toMatch(/workspace:|&#x/)
+    const settings = parse(readFileSync(join(workspace, 'pnpm-workspace.yaml'), 'utf8'))
+    const cliVersion = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+    expect(settings.catalog['@shipshape/server']).toBe(cliVersion)
+    expect(settings.catalog['drizzle-orm']).toMatch(/^\d+\.\d+\.\d+$/)
+    const used = [...Object.entries(pkg.dependencies), ...Object.entries(pkg.devDependencies)]
+    for (const [name] of used.filter(([, specifier]) => specifier === 'catalog:')) {
+      expect(settings.catalog[name], name).toMatch(/^\d+\.\d+\.\d+$/)
+    }
+    expect(settings.allowBuilds).toEqual({ esbuild: true, protobufjs: false })
   })
+
+  it('keeps what the workspace already says, its comments, and adds apps/* when its globs miss it', () => {
+    const dir = createTempWorkspace()
+    const own =
+      '# our workspace\npackages:\n  - libs/*\ncatalog:\n  vitest: 4.0.0 # held back on purpose\nallowBuilds:\n  esbuild: false\n'
+    writeFileSync(join(dir, 'pnpm-workspace.yaml'), own)
+    expect(runCli(['new', 'service', 'ledger', '--no-install'], dir).status).toBe(0)
+    const written = readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8')
+    expect(written).toContain('# our workspace')
+    expect(written).toContain('vitest: 4.0.0 # held back on purpose')
+    const settings = parse(written)
+    expect(settings.packages).toEqual(['libs/*', 'apps/*'])
+    expect(settings.allowBuilds).toEqual({ esbuild: false, protobufjs: false })
+    expect(settings.catalog['@shipshape/auth']).toBeDefined()
+  })
+
+  it('--dry-run names the workspace settings it would add and writes none of them', () => {
+    const dir = createTempWorkspace()
+    const before = readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8')
+    const result = runCli(['new', 'service', 'ledger', '--dry-run'], dir)
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/add to pnpm-workspace.yaml:[\s\S]*catalog: @shipshape\/server/)
+    expect(readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8')).toBe(before)
+  })
+
+  it('refuses a pnpm-workspace.yaml it cannot read, and writes nothing', () => {
+    const dir = createTempWorkspace()
+    writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'packages: [apps/*\n')
+    const before = listTree(dir)
+    const result = runCli(['new', 'service', 'ledger', '--no-install'], dir)
+    expect(result.status).toBe(22)
+    expect(result.stderr).toMatch(/pnpm-workspace.yaml is not a YAML mapping/)
+    expect(listTree(dir)).toEqual(before)
+  })
+
+  it('a failed install exits non-zero, says why, never says "Next", and leaves the workspace as it was', () => {
+    const dir = createTempWorkspace()
+    const before = listTree(dir)
+    const workspaceBefore = readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8')
+    // Nothing listens on port 9 of the loopback: the registry refuses at once, as an offline machine would.
+    const result = runCli(['new', 'service', 'ledger'], dir, {
+      npm_config_registry: 'http://127.0.0.1:9/',
+      npm_config_fetch_retries: '0',
+      npm_config_store_dir: join(dir, '.store'),
+    })
+    expect(result.status).toBe(19)
+    expect(result.stderr).toMatch(/shipshape: pnpm install failed \(exit \d+\): apps\/ledger was removed/)
+    expect(result.stdout).not.toMatch(/Next:/)
+    expect(readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8')).toBe(workspaceBefore)
+    expect(
+      listTree(dir).filter((path) => !path.startsWith('.store') && !path.startsWith('node_modules')),
+    ).toEqual(before)
+  }, 120_000)
 
   it('keeps the service name and the resource name apart, and leaks no literal of the reference service', () => {
     const service = join(workspace, 'apps/billing')

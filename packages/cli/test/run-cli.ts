@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url'
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url))
 
 /** Runs the CLI from source as a user would, with no terminal attached. */
-export function runCli(args: string[], cwd: string) {
+export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, ['--conditions=@shipshape/source', bin, ...args], {
     cwd,
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 60_000,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultPort, type ServiceAnswers, type ServiceInput, validateAnswers } from './answers.ts'
@@ -15,6 +15,7 @@ import {
 import { renderTemplate } from './render.ts'
 import { getComponentOf, type LoadedTemplate, loadTemplate } from './template.ts'
 import { type ExistingService, findWorkspace, listServices, type Workspace } from './workspace.ts'
+import { planWorkspaceSettings, type WorkspaceSettingsPlan } from './workspace-settings.ts'
 import { removeEmptyParents } from './write-files.ts'
 
 export type NewServiceOptions = {
@@ -35,6 +36,8 @@ export type NewServiceResult = {
   files: string[]
   manifest: ServiceManifest
   written: boolean
+  /** What was added to pnpm-workspace.yaml so the service installs (catalog, allowBuilds, packages). */
+  workspaceChanges: string[]
 }
 
 /**
@@ -51,7 +54,9 @@ export async function createService(options: NewServiceOptions): Promise<NewServ
   const template = loadTemplate('service', options.templatesRoot)
 
   const stagingParent = options.dryRun ? tmpdir() : join(workspace.root, 'apps')
+  const createdParent = !existsSync(stagingParent)
   await mkdir(stagingParent, { recursive: true })
+  let written = false
   const staging = await mkdtemp(join(stagingParent, `.shipshape-${answers.name}-`))
   try {
     const rendered = await renderTemplate(template, answers, staging, {
@@ -63,13 +68,35 @@ export async function createService(options: NewServiceOptions): Promise<NewServ
     const files = await removeAbsentEntriesIn(staging, template, selected, componentNames)
     const manifest = createManifest(template, answers, files, componentNames)
     const paths = [...files.map((f) => f.path), manifestPath].sort()
-    if (options.dryRun) return { answers, workspace, dir, files: paths, manifest, written: false }
+    const settings = planWorkspaceSettings(
+      workspace.root,
+      `apps/${answers.name}`,
+      JSON.parse(await readFile(join(staging, 'package.json'), 'utf8')),
+    )
+    const result = { answers, workspace, dir, files: paths, manifest, workspaceChanges: settings.changes }
+    if (options.dryRun) return { ...result, written: false }
     await writeManifest(staging, manifest, files)
     assertNewService(dir, answers)
-    await rename(staging, dir)
-    return { answers, workspace, dir, files: paths, manifest, written: true }
+    await moveIntoPlace(staging, dir, settings)
+    written = true
+    return { ...result, written }
   } finally {
     await rm(staging, { recursive: true, force: true })
+    if (createdParent && !written) await rm(stagingParent, { recursive: true, force: true })
+  }
+}
+
+/** The service folder and the workspace settings it needs land together, or neither does. */
+async function moveIntoPlace(staging: string, dir: string, settings: WorkspaceSettingsPlan) {
+  if (settings.content === undefined) return rename(staging, dir)
+  const before = await readFile(settings.file, 'utf8')
+  await writeFile(`${settings.file}.shipshape-tmp`, settings.content)
+  await rename(`${settings.file}.shipshape-tmp`, settings.file)
+  try {
+    await rename(staging, dir)
+  } catch (error) {
+    await writeFile(settings.file, before)
+    throw error
   }
 }
 

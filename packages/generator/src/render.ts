@@ -6,7 +6,7 @@ import type { ServiceAnswers } from './answers.ts'
 import { GeneratorError } from './errors.ts'
 import type { RenderedFile } from './manifest.ts'
 import type { LoadedTemplate } from './template.ts'
-import { getDependencySpecifiers, pnpmVersion } from './versions.ts'
+import { pnpmVersion } from './versions.ts'
 
 /** What templates see: the answers plus names derived from them, so templates hold no logic. */
 export function getTemplateData(
@@ -23,7 +23,8 @@ export function getTemplateData(
     images: template.images,
     pnpmVersion,
     sourceCondition: options.inWorkspace ? ' --conditions=@shipshape/source' : '',
-    deps: getDependencySpecifiers(options.inWorkspace),
+    // Inside the monorepo a service links the building blocks; elsewhere the workspace catalog pins them.
+    deps: { shipshape: options.inWorkspace ? 'workspace:*' : 'catalog:' },
   }
 }
 

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { getComponentOf, getOwnershipOf, loadTemplate } from './template.ts'
-import { pinnedVersions, pnpmVersion } from './versions.ts'
+import { getCatalogVersion, pinnedVersions, pnpmVersion, requiredBuilds } from './versions.ts'
 
 const template = loadTemplate('service')
 const repoRoot = join(template.dir, '..', '..')
@@ -44,11 +45,22 @@ describe('the service template', () => {
 })
 
 describe('pinned versions', () => {
-  const workspaceYaml = readFileSync(join(repoRoot, 'pnpm-workspace.yaml'), 'utf8')
+  const workspace = parse(readFileSync(join(repoRoot, 'pnpm-workspace.yaml'), 'utf8'))
 
   it.each(Object.entries(pinnedVersions))('%s equals the workspace catalog', (name, version) => {
-    const line = workspaceYaml.split('\n').find((l) => l.trim().replaceAll('"', '').startsWith(`${name}:`))
-    expect(line?.split(':').at(-1)?.trim()).toBe(version)
+    expect(workspace.catalog[name]).toBe(version)
+  })
+
+  it('the install scripts a workspace must allow are the ones this workspace allows', () => {
+    expect(requiredBuilds).toEqual(workspace.allowBuilds)
+  })
+
+  it('every catalog: dependency of the service template has a version to write into a workspace', () => {
+    const service = JSON.parse(readFileSync(join(template.dir, 'package.json'), 'utf8'))
+    const all = { ...service.dependencies, ...service.devDependencies }
+    for (const [name, specifier] of Object.entries(all)) {
+      if (specifier === 'catalog:') expect(getCatalogVersion(name), name).toBeDefined()
+    }
   })
 
   it('the Dockerfile pnpm equals the workspace packageManager', () => {

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs'
 
-const ownVersion = (
+/**
+ * The version of every `@shipshape/*` package: they are released together (one changesets `fixed` group), so
+ * the generator's own version is theirs.
+ */
+export const shipshapeVersion = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version
 
 /**
- * The exact versions a service outside the shipshape monorepo is generated with. Inside the monorepo the
- * workspace catalog is the one source of truth; a test keeps this table equal to it.
+ * The third-party versions a service is generated with, written into a workspace's catalog when it lacks
+ * them. Inside the monorepo the catalog is the one source of truth; a test keeps this table equal to it.
  */
 export const pinnedVersions = {
   '@types/node': '24.19.2',
@@ -17,28 +21,18 @@ export const pinnedVersions = {
   vitest: '5.1.1',
 } as const
 
+/**
+ * The packages in a service's tree that ship install scripts. pnpm refuses to install a tree with an
+ * unapproved one, so a workspace gets these `allowBuilds` entries; a test keeps them equal to the monorepo's.
+ * esbuild (drizzle-kit) must run its script to place its binary; protobufjs's only prints a notice.
+ */
+export const requiredBuilds = { esbuild: true, protobufjs: false } as const
+
 /** The pnpm the Dockerfile installs; a test keeps it equal to the workspace's `packageManager`. */
 export const pnpmVersion = '12.21.0'
 
-type DependencyKey =
-  | 'shipshape'
-  | 'typesNode'
-  | 'drizzleKit'
-  | 'drizzleOrm'
-  | 'typebox'
-  | 'typescript'
-  | 'vitest'
-
-/** Version specifiers for the service's package.json, keyed for use in templates (`{{deps.drizzleOrm}}`). */
-export function getDependencySpecifiers(inWorkspace: boolean): Record<DependencyKey, string> {
-  const pick = (name: keyof typeof pinnedVersions) => (inWorkspace ? 'catalog:' : pinnedVersions[name])
-  return {
-    shipshape: inWorkspace ? 'workspace:*' : ownVersion,
-    typesNode: pick('@types/node'),
-    drizzleKit: pick('drizzle-kit'),
-    drizzleOrm: pick('drizzle-orm'),
-    typebox: pick('typebox'),
-    typescript: pick('typescript'),
-    vitest: pick('vitest'),
-  }
+/** The version a `catalog:` dependency of a service gets in a workspace catalog that lacks it. */
+export function getCatalogVersion(name: string): string | undefined {
+  if (name.startsWith('@shipshape/')) return shipshapeVersion
+  return (pinnedVersions as Record<string, string>)[name]
 }

@@ -15,13 +15,22 @@ export type ExistingService = { name: string; dir: string; port: number | undefi
 export function findWorkspace(from: string): Workspace {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-      return { root: dir, hasBuildingBlocks: existsSync(join(dir, 'packages', 'server', 'package.json')) }
+      return { root: dir, hasBuildingBlocks: isShipshapeMonorepo(dir) }
     }
     if (dirname(dir) === dir) break
   }
   throw new GeneratorError(
     'SHIPSHAPE_NO_WORKSPACE',
     `No pnpm-workspace.yaml in ${from} or above: run shipshape inside a pnpm workspace (create one with "pnpm init" and a pnpm-workspace.yaml listing apps/*).`,
+  )
+}
+
+/** The monorepo holds the building blocks' sources; any other workspace installs them from a registry. */
+function isShipshapeMonorepo(root: string): boolean {
+  const file = join(root, 'packages', 'server', 'package.json')
+  return (
+    existsSync(file) &&
+    (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === '@shipshape/server'
   )
 }
 

@@ -1,9 +1,9 @@
 import { relative } from 'node:path'
-import { createService, type ServiceInput } from '@shipshape/generator'
+import { createService, findWorkspace, GeneratorError, type ServiceInput } from '@shipshape/generator'
 import { defineCommand } from 'citty'
 import { assertKnownFlags } from '../check-flags.ts'
 import { UsageError } from '../errors.ts'
-import { installWorkspace } from '../install.ts'
+import { installWorkspace, restoreWorkspace, snapshotWorkspace } from '../install.ts'
 import { promptForMissing } from '../prompt.ts'
 
 const args = {
@@ -42,20 +42,29 @@ export const newServiceCommand = defineCommand({
       parsed.yes === true,
     )
     const started = performance.now()
+    const snapshot = snapshotWorkspace(findWorkspace(cwd).root)
     const result = await createService({ cwd, input, dryRun: parsed['dry-run'] === true })
     const where = relative(cwd, result.dir) || '.'
+    const settings = result.workspaceChanges.map((change) => `  ${change}`)
     if (!result.written) {
       console.log(`Would write ${result.files.length} files to ${where}:`)
       for (const file of result.files) console.log(`  ${file}`)
+      if (settings.length > 0) console.log(`and add to pnpm-workspace.yaml:\n${settings.join('\n')}`)
       return
     }
     console.log(
       `Created ${where} (${result.files.length} files, ${Math.round(performance.now() - started)} ms).`,
     )
-    if (parsed.install && !(await installWorkspace(result.workspace.root))) {
-      console.warn(
-        'pnpm install failed: the service is generated; run "pnpm install" once the cause is fixed.',
-      )
+    if (settings.length > 0) console.log(`Added to pnpm-workspace.yaml:\n${settings.join('\n')}`)
+    if (parsed.install) {
+      // A service that cannot install is not created: the workspace goes back to how it was.
+      await installWorkspace(result.workspace.root).catch(async (error: GeneratorError) => {
+        await restoreWorkspace(snapshot, result.dir)
+        throw new GeneratorError(
+          error.code,
+          `${error.message}: ${where} was removed and the workspace restored; fix the cause and run the command again.`,
+        )
+      })
     }
     console.log(`Next: pnpm --filter ${result.answers.name} dev   # http://127.0.0.1:${result.answers.port}`)
   },
