@@ -112,9 +112,9 @@ describe('shipshape new service', () => {
     const workspaceBefore = readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8')
     // Nothing listens on port 9 of the loopback: the registry refuses at once, as an offline machine would.
     const result = runCli(['new', 'service', 'ledger'], dir, {
-      npm_config_registry: 'http://127.0.0.1:9/',
-      npm_config_fetch_retries: '0',
-      npm_config_store_dir: join(dir, '.store'),
+      pnpm_config_registry: 'http://127.0.0.1:9/',
+      pnpm_config_fetch_retries: '0',
+      pnpm_config_store_dir: join(dir, '.store'),
     })
     expect(result.status).toBe(19)
     expect(result.stderr).toMatch(/shipshape: pnpm install failed \(exit \d+\): apps\/ledger was removed/)
