@@ -17,8 +17,10 @@ export function snapshotWorkspace(root: string): WorkspaceSnapshot {
 }
 
 /** Puts the snapshot's files back and removes the service the failed step created. */
-export async function restoreWorkspace(snapshot: WorkspaceSnapshot, serviceDir: string) {
-  await rm(snapshot.hadApps ? serviceDir : snapshot.apps, { recursive: true, force: true })
+export async function restoreWorkspace(snapshot: WorkspaceSnapshot, serviceDir?: string) {
+  if (serviceDir !== undefined) {
+    await rm(snapshot.hadApps ? serviceDir : snapshot.apps, { recursive: true, force: true })
+  }
   for (const [file, content] of snapshot.files) {
     if (content === undefined) await rm(file, { force: true })
     else await writeFile(file, content)

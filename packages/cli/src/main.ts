@@ -4,6 +4,7 @@ import { addCommand } from './commands/add.ts'
 import { listCommand } from './commands/list.ts'
 import { newServiceCommand } from './commands/new-service.ts'
 import { regenCommand } from './commands/regen.ts'
+import { upgradeCommand } from './commands/upgrade.ts'
 import { UsageError } from './errors.ts'
 
 const newCommand = defineCommand({
@@ -13,7 +14,13 @@ const newCommand = defineCommand({
 
 export const mainCommand = defineCommand({
   meta: { name: 'shipshape', description: 'Generate production-ready Fastify services' },
-  subCommands: { new: newCommand, regen: regenCommand, add: addCommand, list: listCommand },
+  subCommands: {
+    new: newCommand,
+    regen: regenCommand,
+    add: addCommand,
+    list: listCommand,
+    upgrade: upgradeCommand,
+  },
 })
 
 /** Runs the CLI and returns its exit code: the one place where errors become messages. */
@@ -50,6 +57,7 @@ function runTopLevel(rawArgs: string[]): Promise<{ result: unknown }> {
   if (rawArgs[0] === 'regen') return runCommand(regenCommand, { rawArgs: rest })
   if (rawArgs[0] === 'add') return runCommand(addCommand, { rawArgs: rest })
   if (rawArgs[0] === 'list') return runCommand(listCommand, { rawArgs: rest })
+  if (rawArgs[0] === 'upgrade') return runCommand(upgradeCommand, { rawArgs: rest })
   return runCommand(mainCommand, { rawArgs })
 }
 
@@ -57,6 +65,7 @@ function showHelp(rawArgs: string[]): Promise<void> {
   if (rawArgs[0] === 'regen') return showUsage(regenCommand)
   if (rawArgs[0] === 'add') return showUsage(addCommand)
   if (rawArgs[0] === 'list') return showUsage(listCommand)
+  if (rawArgs[0] === 'upgrade') return showUsage(upgradeCommand)
   if (rawArgs[0] !== 'new') return showUsage(mainCommand)
   return rawArgs[1] === 'service' ? showUsage(newServiceCommand) : showUsage(newCommand)
 }

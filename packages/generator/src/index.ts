@@ -8,6 +8,7 @@ export {
 } from './answers.ts'
 export { checkDrift, type DriftReport } from './drift.ts'
 export { GeneratorError, type GeneratorErrorCode, generatorErrors, outcomeExitCodes } from './errors.ts'
+export { assertCommitted } from './git-status.ts'
 export {
   type ComponentState,
   type ComponentStatus,
@@ -23,4 +24,5 @@ export { type RegenOptions, regenService } from './regen.ts'
 export { findTemplatesRoot, loadTemplate, type OwnershipClass } from './template.ts'
 export type { FileReport, UpdateOutcome, UpdateReport } from './update-service.ts'
 export { getCatalogVersion, pinnedVersions, requiredBuilds, shipshapeVersion } from './versions.ts'
-export { findWorkspace, type Workspace } from './workspace.ts'
+export { type ExistingService, findWorkspace, listServices, type Workspace } from './workspace.ts'
+export { type CatalogUpgradePlan, planCatalogUpgrade } from './workspace-settings.ts'

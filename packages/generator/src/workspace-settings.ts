@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join, matchesGlob } from 'node:path'
-import { isMap, isSeq, parseDocument } from 'yaml'
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml'
 import { GeneratorError } from './errors.ts'
 import { getCatalogVersion, requiredBuilds } from './versions.ts'
 
@@ -66,4 +66,47 @@ export function planWorkspaceSettings(
 
 function listDependencies(service: ServicePackage): [string, string][] {
   return [...Object.entries(service.dependencies ?? {}), ...Object.entries(service.devDependencies ?? {})]
+}
+
+export type CatalogUpgradePlan = WorkspaceSettingsPlan & {
+  /** The `@shipshape/*` versions the catalog names now (usually one). */
+  current: string[]
+  /** The catalog's `@shipshape/cli` version, if it names one. */
+  cli: string | undefined
+}
+
+/**
+ * Moves every `@shipshape/*` entry of the workspace catalog to `version`: they are released together, so a
+ * workspace takes them together. A workspace without such entries does not take shipshape from a registry.
+ */
+export function planCatalogUpgrade(root: string, version: string): CatalogUpgradePlan {
+  const file = join(root, 'pnpm-workspace.yaml')
+  const document = parseDocument(readFileSync(file, 'utf8'))
+  const catalog = document.get('catalog')
+  const names = isMap(catalog)
+    ? catalog.items.map((item) => String(isScalar(item.key) ? item.key.value : item.key))
+    : []
+  const ours = names.filter((name) => name.startsWith('@shipshape/'))
+  if (ours.length === 0) {
+    throw new GeneratorError(
+      'SHIPSHAPE_NOT_SHIPSHAPE_WORKSPACE',
+      `${file} has no @shipshape/* catalog entry, so this workspace does not take shipshape as a dependency: nothing to upgrade (create one with "npm create shipshape", or add a service with "shipshape new service").`,
+    )
+  }
+  const current = [...new Set(ours.map((name) => String(document.getIn(['catalog', name]))))]
+  const changes: string[] = []
+  for (const name of ours) {
+    const from = String(document.getIn(['catalog', name]))
+    if (from === version) continue
+    document.setIn(['catalog', name], version)
+    changes.push(`catalog: ${name} ${from} -> ${version}`)
+  }
+  const cli = document.getIn(['catalog', '@shipshape/cli'])
+  return {
+    file,
+    content: changes.length > 0 ? document.toString() : undefined,
+    changes,
+    current,
+    cli: cli === undefined ? undefined : String(cli),
+  }
 }
