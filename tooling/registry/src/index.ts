@@ -1,0 +1,1 @@
+export { RegistryError, type RegistryErrorCode } from './errors.ts'
