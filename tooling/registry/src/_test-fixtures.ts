@@ -5,7 +5,7 @@ import { run } from './_run.ts'
 
 /** A temporary folder, and the function that removes it. */
 export async function createTempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), `shipshape-${prefix}-`))
+  const path = await mkdtemp(join(tmpdir(), `shipshape-registry-test-${prefix}-`))
   return { path, remove: () => rm(path, { recursive: true, force: true }) }
 }
 
