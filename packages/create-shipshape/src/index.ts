@@ -49,7 +49,8 @@ async function create(options: CreateOptions, pinned: Pins, cwd: string): Promis
   const files = await renderWorkspace(target, { ...pinned, name })
   console.log(`Wrote ${files.length} files to ${relative(cwd, target) || '.'}.`)
   const toolchain = await ensureToolchain(pinned, process.env)
-  await runStep('pnpm install', 'pnpm', ['install'], { cwd: target, env: toolchain.env })
+  // No lockfile yet: CI's default of a frozen lockfile would refuse to make one.
+  await runStep('pnpm install', 'pnpm', ['install', '--no-frozen-lockfile'], { cwd: target, env: toolchain.env })
   // The service comes from the CLI the install just brought, at the release this workspace pins.
   await runStep(
     `Generating apps/${service}`,
