@@ -14,6 +14,9 @@ const published = workspacePackages.filter((pkg) => !pkg.private)
 const ownManifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   devDependencies: Record<string, string>
 }
+const rootManifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  repository: { url: string }
+}
 
 describe('which packages are published', () => {
   it('is every @shipshape package this test depends on, so turbo builds each one before packing it', () => {
@@ -40,7 +43,11 @@ describe.each(published.map((pkg) => [pkg.name, pkg.path] as const))('the packed
     expect(manifest.private).toBeUndefined()
     expect(manifest.description).toEqual(expect.any(String))
     expect(manifest.license).toBe('MIT')
-    expect(manifest.repository).toMatchObject({ type: 'git', url: expect.any(String) })
+    expect(manifest.repository).toEqual({
+      type: 'git',
+      url: rootManifest.repository.url,
+      directory: relative(repoRoot, path),
+    })
     expect(manifest.engines?.node).toEqual(expect.any(String))
     expect(manifest.files).toEqual(expect.any(Array))
   })

@@ -61,7 +61,10 @@ export function packPackage(packageDir: string): PackedPackage {
 }
 
 /** Every file path an `exports` map points at, under every condition, with the condition path leading to it. */
-export function listExportTargets(exports: unknown, path: string[] = []): { path: string[]; target: string }[] {
+export function listExportTargets(
+  exports: unknown,
+  path: string[] = [],
+): { path: string[]; target: string }[] {
   if (typeof exports === 'string') return [{ path, target: exports }]
   if (Array.isArray(exports)) return exports.flatMap((entry) => listExportTargets(entry, path))
   if (exports !== null && typeof exports === 'object') {
