@@ -50,7 +50,10 @@ async function create(options: CreateOptions, pinned: Pins, cwd: string): Promis
   console.log(`Wrote ${files.length} files to ${relative(cwd, target) || '.'}.`)
   const toolchain = await ensureToolchain(pinned, process.env)
   // No lockfile yet: CI's default of a frozen lockfile would refuse to make one.
-  await runStep('pnpm install', 'pnpm', ['install', '--no-frozen-lockfile'], { cwd: target, env: toolchain.env })
+  await runStep('pnpm install', 'pnpm', ['install', '--no-frozen-lockfile'], {
+    cwd: target,
+    env: toolchain.env,
+  })
   // The service comes from the CLI the install just brought, at the release this workspace pins.
   await runStep(
     `Generating apps/${service}`,

@@ -59,7 +59,12 @@ export function sh(machine: Machine, cwd: string, line: string, env: NodeJS.Proc
 }
 
 /** Starts a long-running command line in its own process group, as a terminal runs a foreground job. */
-export function start(machine: Machine, cwd: string, line: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+export function start(
+  machine: Machine,
+  cwd: string,
+  line: string,
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess {
   const child = spawn('bash', ['-c', line], {
     cwd,
     env: { ...machine.env, ...env },
@@ -99,7 +104,8 @@ export function interrupt(child: ChildProcess, timeoutMs = 15_000): Promise<numb
 export async function waitFor(url: string, status: number, job: ChildProcess, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (job.exitCode !== null) throw new Error(`exited ${job.exitCode} before ${url} answered:\n${outputOf(job)}`)
+    if (job.exitCode !== null)
+      throw new Error(`exited ${job.exitCode} before ${url} answered:\n${outputOf(job)}`)
     const answer = await fetch(url).then(
       (response) => response.status,
       () => 0,
