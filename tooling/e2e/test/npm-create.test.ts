@@ -1,0 +1,244 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { publishWorkspace, type Registry, startRegistry } from '@shipshape/registry'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createMachine,
+  emptyDirectory,
+  getFreePort,
+  interrupt,
+  type Machine,
+  sh,
+  start,
+  systemNpm,
+  waitFor,
+} from './user.ts'
+
+// What a new user does, from nothing: every package of this tree published to a registry on loopback,
+// then `npm create shipshape@latest` in an empty directory with only the system's Node and npm, then the
+// commands the workspace's README and the creation's last line give. Real PostgreSQL, real HTTP.
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
+const version = JSON.parse(readFileSync(join(repoRoot, 'packages/cli/package.json'), 'utf8')).version
+const adminUrl = process.env.PG_ADMIN_URL ?? process.env.DATABASE_URL
+const figures: string[] = []
+
+let registry: Registry
+let machine: Machine
+let platform: string
+
+beforeAll(async () => {
+  if (!adminUrl) throw new Error('DATABASE_URL is not set: bash tooling/scripts/test.sh starts PostgreSQL')
+  registry = await startRegistry()
+  const published = await publishWorkspace(registry, { root: repoRoot })
+  expect(published).toContain(`create-shipshape@${version}`)
+  expect(published).toContain(`@shipshape/cli@${version}`)
+  machine = createMachine(registry.env)
+})
+
+afterAll(async () => {
+  console.log(`\nnpm create shipshape, measured:\n  ${figures.join('\n  ')}`)
+  await registry?.stop()
+})
+
+describe('npm create shipshape@latest, as a new user runs it', () => {
+  it('makes a workspace with the first service, installed and committed, and says how to start it', () => {
+    const cwd = emptyDirectory()
+    const started = performance.now()
+    const created = sh(machine, cwd, 'npm create shipshape@latest my-platform -- --yes')
+    expect(created.stderr).not.toMatch(/create-shipshape: /)
+    expect(created.status).toBe(0)
+    platform = join(cwd, 'my-platform')
+    for (const path of [
+      'package.json',
+      'turbo.json',
+      'pnpm-workspace.yaml',
+      '.node-version',
+      'README.md',
+      'packages',
+      'templates',
+      'apps/api/package.json',
+      '.github/workflows/ci.yml',
+      'tooling/scripts/bootstrap.sh',
+      'pnpm-lock.yaml',
+    ]) {
+      expect(existsSync(join(platform, path)), path).toBe(true)
+    }
+    const workspace = readFileSync(join(platform, 'pnpm-workspace.yaml'), 'utf8')
+    expect(workspace).toContain(`"@shipshape/server": ${version}`)
+    expect(workspace).toMatch(/allowBuilds:\n\s+esbuild: true/)
+    expect(git(platform, ['status', '--porcelain'])).toBe('')
+    expect(git(platform, ['log', '--oneline'])).toMatch(/^\w+ Create my-platform with shipshape\n$/)
+    const next = created.stdout.trim().split('\n').at(-1)?.trim()
+    expect(next).toBe('cd my-platform && source tooling/scripts/bootstrap.sh && pnpm --filter api dev')
+    figures.push(`create, cold (empty npm cache, pnpm store and toolchain): ${created.seconds.toFixed(1)} s`)
+    return startAsPrinted(cwd, next ?? '', started, 'cold')
+  })
+
+  it('adds a second service with the README command, whose tests pass on PostgreSQL', async () => {
+    const added = sh(
+      machine,
+      platform,
+      'source tooling/scripts/bootstrap.sh && pnpm shipshape new service billing --yes',
+    )
+    expect(added.stderr).not.toMatch(/shipshape: /)
+    expect(added.status).toBe(0)
+    const database = await createDatabase('e2e_billing_tests')
+    const tested = sh(
+      machine,
+      platform,
+      'source tooling/scripts/bootstrap.sh && pnpm --filter billing test',
+      {
+        DATABASE_URL: database,
+        PG_ADMIN_URL: adminUrl,
+      },
+    )
+    expect(tested.stdout + tested.stderr).not.toMatch(/will not run in this pass/)
+    expect(tested.status, tested.stdout.slice(-3000)).toBe(0)
+    const report = JSON.parse(readFileSync(join(platform, 'apps/billing/.vitest/results.json'), 'utf8'))
+    expect(report.numFailedTests).toBe(0)
+    expect(report.numPendingTests).toBe(0)
+    expect(report.numPassedTests).toBeGreaterThan(40)
+    figures.push(
+      `pnpm --filter billing test: ${report.numPassedTests} passed in ${tested.seconds.toFixed(1)} s`,
+    )
+  })
+
+  it('builds, migrates and starts the service as production does; SIGINT stops it with exit 0', async () => {
+    const databaseUrl = await createDatabase('e2e_billing_service')
+    const run = (line: string) =>
+      sh(machine, platform, `source tooling/scripts/bootstrap.sh && ${line}`, { DATABASE_URL: databaseUrl })
+    const built = run('pnpm --filter billing build')
+    expect(built.status, built.stderr).toBe(0)
+    const migrated = run('pnpm --filter billing db:migrate')
+    expect(migrated.status, migrated.stderr).toBe(0)
+    const port = await getFreePort()
+    // The start script itself, in the service's folder, so SIGINT reaches the service and not a pnpm in between.
+    const startScript = JSON.parse(readFileSync(join(platform, 'apps/billing/package.json'), 'utf8')).scripts
+      .start
+    const service = start(
+      machine,
+      join(platform, 'apps/billing'),
+      `source ../../tooling/scripts/bootstrap.sh >/dev/null && exec ${startScript}`,
+      {
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+    )
+    const base = `http://127.0.0.1:${port}`
+    await waitFor(`${base}/readyz`, 200, service)
+    const signup = await fetch(`${base}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ email: 'new.user@example.com', password: 'violet lantern drifting seaward' }),
+    })
+    expect(signup.status).toBe(201)
+    const cookie = signup.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ')
+    const created = await fetch(`${base}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, cookie },
+      body: JSON.stringify({ name: 'the first item' }),
+    })
+    expect(created.status).toBe(201)
+    expect(await interrupt(service)).toBe(0)
+  })
+
+  it('a second workspace on the same machine (warm store and toolchain) is quicker to its first 200', () => {
+    const cwd = emptyDirectory()
+    const started = performance.now()
+    const created = sh(machine, cwd, 'npm create shipshape@latest warm-platform -- --yes --service web')
+    expect(created.status, created.stderr).toBe(0)
+    figures.push(`create, warm: ${created.seconds.toFixed(1)} s`)
+    return startAsPrinted(cwd, created.stdout.trim().split('\n').at(-1)?.trim() ?? '', started, 'warm')
+  })
+})
+
+describe('npm create shipshape refuses honestly', () => {
+  it('on a Node older than 20: one sentence, a non-zero exit, nothing written', () => {
+    const old = emptyDirectory()
+    const installed = sh(
+      machine,
+      old,
+      `${systemNpm} install --global --prefix ${old}/node18 --no-audit --no-fund --loglevel=error node@18`,
+    )
+    expect(installed.status, installed.stderr).toBe(0)
+    const cwd = emptyDirectory()
+    const result = sh(machine, cwd, 'npm create shipshape@latest old-node -- --yes', {
+      PATH: `${old}/node18/bin:/usr/bin:/bin`,
+    })
+    expect(result.stderr).toMatch(
+      /create-shipshape: Node 18\.\d+\.\d+ is too old; Node 20 or newer is needed/,
+    )
+    expect(result.status).not.toBe(0)
+    expect(existsSync(join(cwd, 'old-node'))).toBe(false)
+  })
+
+  it('in a directory that is not empty', () => {
+    const cwd = emptyDirectory()
+    sh(machine, cwd, 'mkdir taken && touch taken/notes.txt')
+    const result = sh(machine, cwd, 'npm create shipshape@latest taken -- --yes')
+    expect(result.stderr).toMatch(/already exists and is not empty/)
+    expect(result.status).not.toBe(0)
+    expect(sh(machine, cwd, 'ls -A taken').stdout).toBe('notes.txt\n')
+  })
+})
+
+describe('pnpm dlx @shipshape/cli in a pnpm workspace shipshape did not create', () => {
+  it('adds a working service, writing the catalog entries and allowBuilds the workspace lacks', () => {
+    const cwd = emptyDirectory()
+    const line = [
+      `export PATH="${machine.home}/tools/node-$(cat ${platform}/.node-version)/bin:${machine.home}/tools/pnpm-${pnpmOf(platform)}/bin:$PATH"`,
+      'printf \'{"name":"theirs","private":true}\' > package.json',
+      "printf 'packages:\\n  - services/*\\n' > pnpm-workspace.yaml",
+      `pnpm dlx @shipshape/cli@${version} new service orders --yes`,
+      'pnpm --filter orders typecheck',
+    ].join(' && ')
+    const result = sh(machine, cwd, line)
+    expect(result.stderr).not.toMatch(/shipshape: /)
+    expect(result.status, result.stdout.slice(-2000)).toBe(0)
+    expect(result.stdout).toMatch(/Added to pnpm-workspace.yaml:\n\s+packages: apps\/\*/)
+    const workspace = readFileSync(join(cwd, 'pnpm-workspace.yaml'), 'utf8')
+    expect(workspace).toContain('- services/*')
+    expect(workspace).toContain(`"@shipshape/db": ${version}`)
+  })
+})
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' })
+}
+
+function pnpmOf(root: string): string {
+  return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.replace('pnpm@', '')
+}
+
+/** Runs the command the creation printed, exactly, and times from the empty directory to the first 200. */
+async function startAsPrinted(cwd: string, line: string, since: number, store: string) {
+  const port = await getFreePort()
+  const job = start(machine, cwd, line, { PORT: String(port) })
+  await waitFor(`http://127.0.0.1:${port}/readyz`, 200, job)
+  figures.push(
+    `empty directory to the first /readyz 200 of the dev server, ${store}: ${((performance.now() - since) / 1000).toFixed(1)} s`,
+  )
+  const exit = await interrupt(job)
+  expect([0, 130]).toContain(exit)
+}
+
+async function createDatabase(name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await client.query(`CREATE DATABASE ${name}`)
+  } finally {
+    await client.end()
+  }
+  const url = new URL(adminUrl ?? '')
+  url.pathname = `/${name}`
+  return url.toString()
+}
