@@ -2,39 +2,55 @@
 # Sourced by the README commands and CI: puts the pinned Node and pnpm first on PATH and installs the
 # workspace. Node 24 comes from the npm registry (the only one this machine reaches), so any Node 20+ with
 # npm can bootstrap it. Idempotent: when everything is in place it costs about a second.
-set -euo pipefail
+#
+# Sourcing runs in the caller's shell, so this file leaves it as it found it: shell options are set inside
+# a function that restores them on return (`local -` in bash, `localoptions` in zsh), failures return
+# instead of exiting (an `exit` or `set -e` would close an interactive shell), and the helpers are unset.
 
-SHIPSHAPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-export SHIPSHAPE_ROOT
-tools="${SHIPSHAPE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/shipshape/tools}"
-node_version="$(tr -d '[:space:]' < "$SHIPSHAPE_ROOT/.node-version")"
-pnpm_version="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$SHIPSHAPE_ROOT/package.json")"
+# The file's own path: BASH_SOURCE in bash, $0 in zsh (which sets it to the sourced file).
+_shipshape_self="${BASH_SOURCE[0]:-$0}"
 
-log() { printf '\033[2m[bootstrap]\033[0m %s\n' "$*" >&2; }
+_shipshape_log() {
+  if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then printf '\033[2m[bootstrap]\033[0m %s\n' "$*" >&2
+  else printf '[bootstrap] %s\n' "$*" >&2; fi
+}
 
-ensure_node() {
-  local dir="$tools/node-$node_version"
-  if [ "$("$dir/bin/node" --version 2>/dev/null)" != "v$node_version" ]; then
-    command -v npm >/dev/null || { echo "bootstrap: npm is needed once to fetch Node $node_version" >&2; exit 1; }
-    log "installing Node $node_version from the npm registry into $dir"
-    npm install --global --prefix "$dir" --no-audit --no-fund --loglevel=error "node@$node_version" >&2
+_shipshape_ensure_tool() { # name version dir package
+  if [ "$("$3/bin/$1" --version 2>/dev/null)" != "$2" ]; then
+    command -v npm >/dev/null || { echo "bootstrap: npm is needed once to fetch $4" >&2; return 1; }
+    _shipshape_log "installing $4 from the npm registry into $3"
+    npm install --global --prefix "$3" --no-audit --no-fund --loglevel=error "$4" >&2 || return 1
   fi
-  export PATH="$dir/bin:$PATH"
+  PATH="$3/bin:$PATH"
+  export PATH
 }
 
-ensure_pnpm() {
-  local dir="$tools/pnpm-$pnpm_version"
-  if [ "$("$dir/bin/pnpm" --version 2>/dev/null)" != "$pnpm_version" ]; then
-    log "installing pnpm $pnpm_version into $dir"
-    npm install --global --prefix "$dir" --no-audit --no-fund --loglevel=error "pnpm@$pnpm_version" >&2
-  fi
-  export PATH="$dir/bin:$PATH"
+_shipshape_ensure_workspace() {
+  # A terminal gets pnpm's live progress; a pipe (CI, logs) gets plain lines, warnings and errors only.
+  local reporter=append-only loglevel=warn
+  if [ -t 2 ]; then reporter=default loglevel=info; fi
+  (cd "$SHIPSHAPE_ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter="$reporter" \
+    --loglevel="$loglevel") >&2
 }
 
-ensure_workspace() {
-  (cd "$SHIPSHAPE_ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=silent) >&2
+_shipshape_bootstrap() {
+  if [ -n "${ZSH_VERSION:-}" ]; then setopt localoptions; else local -; fi
+  set -u
+  set -o pipefail
+  local tools node_version pnpm_version
+  SHIPSHAPE_ROOT="$(cd "$(dirname "$_shipshape_self")/../.." && pwd)" || return 1
+  export SHIPSHAPE_ROOT
+  tools="${SHIPSHAPE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/shipshape/tools}"
+  node_version="$(tr -d '[:space:]' < "$SHIPSHAPE_ROOT/.node-version")" || return 1
+  pnpm_version="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$SHIPSHAPE_ROOT/package.json")"
+  _shipshape_ensure_tool node "v$node_version" "$tools/node-$node_version" "node@$node_version" &&
+    _shipshape_ensure_tool pnpm "$pnpm_version" "$tools/pnpm-$pnpm_version" "pnpm@$pnpm_version" &&
+    _shipshape_ensure_workspace
 }
 
-ensure_node
-ensure_pnpm
-ensure_workspace
+_shipshape_bootstrap
+# One eval, so its $? (the bootstrap's status) is expanded before the helpers are unset; `return` works when
+# sourced, and run as a program it fails, so `exit` ends the program instead.
+eval "unset -f _shipshape_log _shipshape_ensure_tool _shipshape_ensure_workspace _shipshape_bootstrap
+  unset _shipshape_self
+  return $? 2>/dev/null || exit $?"

@@ -9,6 +9,10 @@ cd "$SHIPSHAPE_ROOT"
 
 rm -f packages/*/.vitest/results.json apps/*/.vitest/results.json tooling/*/.vitest/results.json
 status=0
-pnpm exec turbo run lint typecheck build test --continue --output-logs=errors-only --concurrency=2 || status=$?
+# A terminal gets turbo's live task list; a pipe (CI, logs) gets plain lines, and only failing tasks' output.
+ui=stream
+if [ -t 1 ]; then ui=tui; fi
+pnpm exec turbo run lint typecheck build test --continue --output-logs=errors-only --concurrency=2 --ui="$ui" ||
+  status=$?
 node tooling/scripts/sum-results.ts || status=1
 exit "$status"

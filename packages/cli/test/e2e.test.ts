@@ -2,14 +2,17 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { constants } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { afterAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { runCli } from './run-cli.ts'
 
 // The whole path a user takes: generate into this workspace, install, typecheck, run the service's own
-// tests against PostgreSQL, start it and probe it, then leave the workspace as it was.
+// tests against PostgreSQL, start it and probe it, stop its dev script, then leave the workspace as it was.
+// One file generates one service for every test: each install rewrites pnpm-lock.yaml, so two files doing it
+// at once would race.
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 const name = `e2e-${randomBytes(3).toString('hex')}`
 const serviceDir = join(root, 'apps', name)
@@ -35,16 +38,20 @@ afterAll(async () => {
   pnpm(['install', '--offline', '--frozen-lockfile'])
 })
 
-it('generates a service that installs, typechecks, passes its tests on PostgreSQL, and serves', async () => {
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set: bash tooling/scripts/test.sh starts PostgreSQL')
-  const port = await getFreePort()
+let port: number
+
+beforeAll(async () => {
+  port = await getFreePort()
   const generated = runCli(
     ['new', 'service', name, '--port', String(port), '--resource', 'tickets', '--no-install'],
     root,
   )
   expect(generated.status).toBe(0)
-
   pnpm(['install', '--offline', '--no-frozen-lockfile'])
+}, 120_000)
+
+it('generates a service that installs, typechecks, passes its tests on PostgreSQL, and serves', async () => {
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set: bash tooling/scripts/test.sh starts PostgreSQL')
   pnpm(['--filter', name, 'typecheck'])
   pnpm(['--filter', name, 'test'], { DATABASE_URL: databaseUrl })
   const report = JSON.parse(readFileSync(join(serviceDir, '.vitest/results.json'), 'utf8'))
@@ -98,6 +105,50 @@ it('generates a service that installs, typechecks, passes its tests on PostgreSQ
   }
   expect(await waitForExit(server)).toBe(0)
 }, 300_000)
+
+// Ctrl-C on a terminal signals the whole foreground process group; a process manager signals pnpm alone.
+// Node's watch mode used to abort natively on either (exit 134, `Assertion failed: (wrap) != nullptr`).
+it.each([
+  { stop: 'Ctrl-C (SIGINT to the process group)', signal: 'SIGINT', group: true },
+  { stop: 'SIGTERM to pnpm', signal: 'SIGTERM', group: false },
+] as const)(
+  'stops `pnpm --filter <service> dev` cleanly on $stop',
+  async ({ signal, group }) => {
+    const devPort = await getFreePort()
+    const dev = spawn('pnpm', ['--filter', name, 'dev'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(devPort), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    let output = ''
+    const collect = (chunk: Buffer) => {
+      output += chunk
+    }
+    dev.stdout?.on('data', collect)
+    dev.stderr?.on('data', collect)
+    try {
+      await waitForHttp(`http://127.0.0.1:${devPort}/healthz`, dev)
+    } finally {
+      if (dev.pid !== undefined) process.kill(group ? -dev.pid : dev.pid, signal)
+    }
+    // 'close', not 'exit': every line the watcher wrote is in `output` by then.
+    const [code, killedBy] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      dev.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+    )
+    // A clean stop is exit 0, or pnpm ending by the signal it was sent (as 128 + its number, or killed by it),
+    // after the service logged the end of its graceful shutdown; never the watcher's abort (pnpm, signalled
+    // itself, may still end by that signal while the watcher below it aborts: hence the output check).
+    const signalled = killedBy === signal || code === 128 + constants.signals[signal]
+    const outcome = {
+      clean: code === 0 || signalled,
+      aborted: output.includes('Assertion failed'),
+      shutDown: output.includes('shutdown complete'),
+    }
+    expect(outcome, output).toEqual({ clean: true, aborted: false, shutDown: true })
+  },
+  60_000,
+)
 
 function getFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {

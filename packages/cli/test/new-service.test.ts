@@ -1,4 +1,5 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
@@ -20,6 +21,9 @@ describe('shipshape new service refuses bad input, with a distinct exit code, an
   it.each([
     ['an invalid npm name', ['Bad_Name'], 3, /not a valid service name/],
     ['a reserved name', ['http'], 3, /reserved/],
+    ['a Windows device name', ['con'], 3, /reserved/],
+    ['a numbered Windows device name', ['lpt9'], 3, /reserved/],
+    ['--port with no value', ['ledger', '--port', '--yes'], 2, /^shipshape: --port needs a value\.\n$/],
     ['a relative path', ['../x'], 3, /is a path/],
     ['an absolute path', ['/tmp/x'], 3, /is a path/],
     ['an existing service', ['billing', '--port', '4200'], 6, /already exists/],
@@ -46,6 +50,13 @@ describe('shipshape new service refuses bad input, with a distinct exit code, an
 })
 
 describe('shipshape new service', () => {
+  it('makes the service folder as mkdir would (0777 less the umask), not private to its creator', () => {
+    const probe = mkdtempSync(join(tmpdir(), 'shipshape-mode-'))
+    mkdirSync(join(probe, 'made-by-mkdir'))
+    const modeOf = (dir: string) => (statSync(dir).mode & 0o777).toString(8)
+    expect(modeOf(join(workspace, 'apps/billing'))).toBe(modeOf(join(probe, 'made-by-mkdir')))
+  })
+
   it('--dry-run lists the files and writes nothing', () => {
     const before = listTree(workspace)
     const result = runCli(['new', 'service', 'ledger', '--port', '4300', '--dry-run'], workspace)

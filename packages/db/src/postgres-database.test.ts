@@ -36,9 +36,28 @@ describe('createDatabase on PostgreSQL', () => {
     await target.admin.query('SELECT pg_terminate_backend($1)', [pid])
   }
 
+  // A URL allowed one connection. The test role of tooling/scripts/services.sh has CREATEDB but may not
+  // create roles, and a database's limit binds every role but a superuser: so a role with a limit when the
+  // admin may create one, else a second database with a limit, for the admin's own role.
+  let limitedUrl: string
+  let limitedByRole = false
+  const limitedDatabase = `${limitedRole}_db`
+
   beforeAll(async () => {
     target = await createTestDatabase()
-    await target.admin.query(`CREATE ROLE ${limitedRole} LOGIN PASSWORD 'limited' CONNECTION LIMIT 1`)
+    const { rows } = await target.admin.query<{ may: boolean }>(
+      'SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user',
+    )
+    limitedByRole = rows[0]?.may === true
+    if (limitedByRole) {
+      await target.admin.query(`CREATE ROLE ${limitedRole} LOGIN PASSWORD 'limited' CONNECTION LIMIT 1`)
+      limitedUrl = target.getUrlFor(limitedRole, 'limited')
+    } else {
+      await target.admin.query(`CREATE DATABASE ${limitedDatabase} CONNECTION LIMIT 1`)
+      const url = new URL(target.url)
+      url.pathname = `/${limitedDatabase}`
+      limitedUrl = url.toString()
+    }
   })
 
   afterAll(async () => {
@@ -46,7 +65,8 @@ describe('createDatabase on PostgreSQL', () => {
     if (!target) return
     // The role can go only once no database it may connect to holds its sessions.
     await target.admin.query(`DROP DATABASE IF EXISTS ${target.name} WITH (FORCE)`)
-    await target.admin.query(`DROP ROLE IF EXISTS ${limitedRole}`)
+    if (limitedByRole) await target.admin.query(`DROP ROLE IF EXISTS ${limitedRole}`)
+    else await target.admin.query(`DROP DATABASE IF EXISTS ${limitedDatabase} WITH (FORCE)`)
     await target.drop()
   })
 
@@ -166,8 +186,8 @@ describe('createDatabase on PostgreSQL', () => {
     expect(mapDatabaseError(error)).toMatchObject(UNAVAILABLE)
   })
 
-  it('maps too many connections for a role (53300) to 503', async () => {
-    const database = await createDatabase({ url: target.getUrlFor(limitedRole, 'limited'), pool: { max: 2 } })
+  it('maps too many connections (53300) to 503', async () => {
+    const database = await createDatabase({ url: limitedUrl, pool: { max: 2 } })
     opened.push(database)
     const error = await database.db
       .transaction(async (tx) => {

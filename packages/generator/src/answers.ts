@@ -32,6 +32,9 @@ const reservedNames = new Set([
   'src',
   'dist',
   ...builtinModules,
+  // Windows device names: a folder or file so named cannot be made or opened there, whatever follows the dot.
+  ...['con', 'prn', 'aux', 'nul'],
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`]),
 ])
 
 /** Paths the service itself serves; a resource with one of these names would collide with them. */

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultPort, type ServiceAnswers, type ServiceInput, validateAnswers } from './answers.ts'
@@ -57,7 +58,9 @@ export async function createService(options: NewServiceOptions): Promise<NewServ
   const createdParent = !existsSync(stagingParent)
   await mkdir(stagingParent, { recursive: true })
   let written = false
-  const staging = await mkdtemp(join(stagingParent, `.shipshape-${answers.name}-`))
+  // mkdir, not mkdtemp: mkdtemp makes the folder 0700, and the rename would keep that mode for the service.
+  const staging = join(stagingParent, `.shipshape-${answers.name}-${randomBytes(6).toString('hex')}`)
+  await mkdir(staging)
   try {
     const rendered = await renderTemplate(template, answers, staging, {
       inWorkspace: workspace.hasBuildingBlocks,
