@@ -11,6 +11,7 @@ import {
   getFreePort,
   interrupt,
   type Machine,
+  removeAll,
   sh,
   start,
   systemNpm,
@@ -41,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(`\nnpm create shipshape, measured:\n  ${figures.join('\n  ')}`)
   await registry?.stop()
+  removeAll(machine)
 })
 
 describe('npm create shipshape@latest, as a new user runs it', () => {
@@ -125,6 +127,8 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
       {
         DATABASE_URL: databaseUrl,
         PORT: String(port),
+        // The service's own origin follows the generated port; this run listens on another one.
+        AUTH_ORIGINS: `http://127.0.0.1:${port}`,
         LOG_LEVEL: 'warn',
       },
     )
@@ -135,7 +139,7 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
       headers: { 'content-type': 'application/json', origin: base },
       body: JSON.stringify({ email: 'new.user@example.com', password: 'violet lantern drifting seaward' }),
     })
-    expect(signup.status).toBe(201)
+    expect(signup.status, await signup.clone().text()).toBe(201)
     const cookie = signup.headers
       .getSetCookie()
       .map((line) => line.split(';')[0])
@@ -145,7 +149,7 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
       headers: { 'content-type': 'application/json', origin: base, cookie },
       body: JSON.stringify({ name: 'the first item' }),
     })
-    expect(created.status).toBe(201)
+    expect(created.status, await created.clone().text()).toBe(201)
     expect(await interrupt(service)).toBe(0)
   })
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,7 +21,7 @@ export function createMachine(registryEnv: Record<string, string>, shared?: Mach
     PATH: '/usr/bin:/bin',
     HOME: home,
     LANG: 'C.UTF-8',
-    CI: process.env.CI,
+    ...(process.env.CI === undefined ? {} : { CI: process.env.CI }),
     ...registryEnv,
     npm_config_cache: join(home, 'npm-cache'),
     npm_config_update_notifier: 'false',
@@ -128,7 +128,17 @@ export function getFreePort(): Promise<number> {
   })
 }
 
+const made: string[] = []
+
 /** A fresh empty directory, the way a person starts. */
 export function emptyDirectory(): string {
-  return mkdtempSync(join(tmpdir(), 'shipshape-e2e-'))
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-e2e-'))
+  made.push(dir)
+  return dir
+}
+
+/** Removes every directory and home this run made. */
+export function removeAll(machine: Machine | undefined): void {
+  for (const dir of [...made, ...(machine ? [machine.home] : [])])
+    rmSync(dir, { recursive: true, force: true })
 }

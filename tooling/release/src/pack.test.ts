@@ -46,6 +46,13 @@ describe.each(published.map((pkg) => [pkg.name, pkg.path] as const))('the packed
     expect(manifest.files).toEqual(expect.any(Array))
   })
 
+  it('publishes every subpath the repository exports (publishConfig.exports cannot fall behind)', () => {
+    const source = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as { exports?: object }
+    expect(Object.keys(packed.manifest.exports ?? {}).sort()).toEqual(
+      Object.keys(source.exports ?? {}).sort(),
+    )
+  })
+
   it('holds a LICENSE file', () => {
     expect(packed.files).toContain('LICENSE')
   })
