@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { getPromptDefaults } from '../src/prompt.ts'
 import { createTempWorkspace, listTree, runCli } from './run-cli.ts'
 
 let workspace: string
@@ -163,6 +164,14 @@ describe('shipshape new service', () => {
         readFileSync(join(service, file), 'utf8'),
       )
     }
+  })
+
+  it('suggests, at the port prompt, the first port no service of the workspace uses', () => {
+    // billing took 4100; the audit service added below takes 3000 in the test after this one.
+    expect(getPromptDefaults(workspace).port).toBe('3000')
+    const dir = createTempWorkspace()
+    expect(runCli(['new', 'service', 'first', '--no-install'], dir).status).toBe(0)
+    expect(getPromptDefaults(dir)).toEqual({ name: undefined, port: '3001', resource: 'items' })
   })
 
   it('picks the next free port when --port is left out', () => {

@@ -16,7 +16,7 @@ export {
   type ServiceStatus,
 } from './list-components.ts'
 export { hashContent, manifestPath, type ServiceManifest } from './manifest.ts'
-export { createService, type NewServiceOptions, type NewServiceResult } from './new-service.ts'
+export { createService, getFreePort, type NewServiceOptions, type NewServiceResult } from './new-service.ts'
 export type { FileAction } from './plan-file.ts'
 export { getServiceGeneratorConfig } from './plop-generator.ts'
 export { servicePrompts } from './prompts.ts'

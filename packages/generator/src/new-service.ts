@@ -123,7 +123,7 @@ function assertPortFree(existing: ExistingService[], answers: ServiceAnswers): v
 }
 
 /** The lowest port from the default up that no service in the workspace uses. */
-function getFreePort(existing: ExistingService[]): number {
+export function getFreePort(existing: ExistingService[]): number {
   const taken = new Set(existing.map((service) => service.port))
   let port = defaultPort
   while (taken.has(port)) port += 1

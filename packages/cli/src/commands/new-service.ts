@@ -40,6 +40,7 @@ export const newServiceCommand = defineCommand({
     const input = await resolveInput(
       { name: parsed.name, port: parsed.port, resource: parsed.resource },
       parsed.yes === true,
+      cwd,
     )
     const started = performance.now()
     const snapshot = snapshotWorkspace(findWorkspace(cwd).root)
@@ -70,12 +71,12 @@ export const newServiceCommand = defineCommand({
   },
 })
 
-async function resolveInput(input: Partial<ServiceInput>, yes: boolean): Promise<ServiceInput> {
+async function resolveInput(input: Partial<ServiceInput>, yes: boolean, cwd: string): Promise<ServiceInput> {
   if (input.name !== undefined && (yes || !process.stdin.isTTY)) return { ...input, name: input.name }
   if (yes || !process.stdin.isTTY) {
     throw new UsageError(
       'Missing the service name: shipshape new service <name> [--port N] [--resource <plural>]',
     )
   }
-  return promptForMissing(input)
+  return promptForMissing(input, cwd)
 }
