@@ -35,7 +35,7 @@ export async function buildApp(
         : false,
     readinessChecks: { database: () => database.ping({ timeoutMs: 1_000 }) },
     mapError: mapDatabaseError,
-    openapi: { title: 'bookings', version: '0.1.0' },
+    openapi: { title: 'bookings', version: '0.2.0' },
   })
   app.addHook('onClose', () => database.close())
   await app.register(authPlugin, {
