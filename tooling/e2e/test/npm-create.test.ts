@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { publishWorkspace, type Registry, startRegistry } from '@shipshape/registry'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { publishNextRelease } from './next-release.ts'
 import {
   createMachine,
   emptyDirectory,
@@ -27,13 +28,14 @@ const adminUrl = process.env.PG_ADMIN_URL ?? process.env.DATABASE_URL
 const figures: string[] = []
 
 let registry: Registry
+let published: string[]
 let machine: Machine
 let platform: string
 
 beforeAll(async () => {
   if (!adminUrl) throw new Error('DATABASE_URL is not set: bash tooling/scripts/test.sh starts PostgreSQL')
   registry = await startRegistry()
-  const published = await publishWorkspace(registry, { root: repoRoot })
+  published = await publishWorkspace(registry, { root: repoRoot })
   expect(published).toContain(`create-shipshape@${version}`)
   expect(published).toContain(`@shipshape/cli@${version}`)
   machine = createMachine(registry.env)
@@ -160,6 +162,36 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
     expect(created.status, created.stderr).toBe(0)
     figures.push(`create, warm: ${created.seconds.toFixed(1)} s`)
     return startAsPrinted(cwd, created.stdout.trim().split('\n').at(-1)?.trim() ?? '', started, 'warm')
+  })
+})
+
+describe('shipshape upgrade, when the next release ships a template fix', () => {
+  it('moves the catalog, installs it, and merges the fix into every service without losing an edit', () => {
+    const inPlatform = (line: string) =>
+      sh(machine, platform, `source tooling/scripts/bootstrap.sh >/dev/null && ${line}`)
+    const server = join(platform, 'apps/api/src/server.ts')
+    writeFileSync(server, `// our own note, kept through upgrades\n${readFileSync(server, 'utf8')}`)
+    expect(inPlatform('git add -A && git commit -qm "billing, and a note in api"').status).toBe(0)
+
+    const fix = '\n// shipped in the next release\n'
+    const next = publishNextRelease(registry, published, { file: 'service/src/server.ts', append: fix })
+    const check = inPlatform('pnpm shipshape upgrade --check')
+    expect(check.stdout).toContain(`-> ${next}`)
+    expect(check.status).toBe(20)
+
+    const upgraded = inPlatform('pnpm shipshape upgrade')
+    expect(upgraded.stderr).not.toMatch(/shipshape: /)
+    expect(upgraded.status, upgraded.stdout.slice(-2000)).toBe(0)
+    expect(upgraded.stdout).toContain(`The workspace is at shipshape ${next}.`)
+    expect(readFileSync(join(platform, 'pnpm-workspace.yaml'), 'utf8')).toContain(
+      `"@shipshape/server": ${next}`,
+    )
+    const merged = readFileSync(server, 'utf8')
+    expect(merged.startsWith('// our own note, kept through upgrades\n')).toBe(true)
+    expect(merged.endsWith(fix)).toBe(true)
+    expect(readFileSync(join(platform, 'apps/billing/src/server.ts'), 'utf8').endsWith(fix)).toBe(true)
+    expect(inPlatform('pnpm shipshape upgrade --check').status).toBe(0)
+    expect(inPlatform('pnpm --filter api typecheck').status).toBe(0)
   })
 })
 
