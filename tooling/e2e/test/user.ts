@@ -72,8 +72,10 @@ export function start(
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
+  const began = performance.now()
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000)
+    const at = `[+${((performance.now() - began) / 1000).toFixed(1)}s] `
+    output = (output + at + chunk.toString()).slice(-20_000)
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
