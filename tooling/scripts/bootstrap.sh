@@ -26,6 +26,9 @@ _shipshape_ensure_tool() { # name version dir package
 }
 
 _shipshape_ensure_workspace() {
+  # Installed from this very lockfile already (pnpm keeps a copy of the one it installed): nothing to do.
+  # pnpm would say so too, but only after re-checking every package's metadata against the registry.
+  if cmp -s "$SHIPSHAPE_ROOT/pnpm-lock.yaml" "$SHIPSHAPE_ROOT/node_modules/.pnpm/lock.yaml"; then return 0; fi
   # A terminal gets pnpm's live progress; a pipe (CI, logs) gets plain lines, warnings and errors only.
   local reporter=append-only loglevel=warn
   if [ -t 2 ]; then reporter=default loglevel=info; fi
