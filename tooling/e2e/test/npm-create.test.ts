@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,6 +47,7 @@ afterAll(async () => {
   console.log(`\nnpm create shipshape, measured:\n  ${figures.join('\n  ')}`)
   await registry?.stop()
   removeAll(machine)
+  for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 })
 
 describe('npm create shipshape@latest, as a new user runs it', () => {
@@ -269,16 +271,24 @@ async function startAsPrinted(cwd: string, line: string, since: number, store: s
   expect([0, 130]).toContain(exit)
 }
 
-async function createDatabase(name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await client.query(`CREATE DATABASE ${name}`)
-  } finally {
-    await client.end()
-  }
+const databases: string[] = []
+
+/** A database of this run's own (a random suffix: never one an earlier run or another user made). */
+async function createDatabase(purpose: string): Promise<string> {
+  const name = `${purpose}_${randomBytes(4).toString('hex')}`
+  await admin(`CREATE DATABASE ${name}`)
+  databases.push(name)
   const url = new URL(adminUrl ?? '')
   url.pathname = `/${name}`
   return url.toString()
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
 }
