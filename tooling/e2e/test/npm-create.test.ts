@@ -198,6 +198,23 @@ describe('shipshape upgrade, when the next release ships a template fix', () => 
   })
 })
 
+describe('pnpm create shipshape', () => {
+  it('makes the same workspace, through pnpm instead of npm', () => {
+    const cwd = emptyDirectory()
+    const tools = `${machine.home}/tools/node-$(cat ${platform}/.node-version)/bin:${machine.home}/tools/pnpm-${pnpmOf(platform)}/bin`
+    const created = sh(
+      machine,
+      cwd,
+      `export PATH="${tools}:$PATH" && pnpm create shipshape pnpm-platform --yes --service web`,
+    )
+    expect(created.stderr).not.toMatch(/create-shipshape: /)
+    expect(created.status, created.stdout.slice(-2000)).toBe(0)
+    expect(existsSync(join(cwd, 'pnpm-platform/apps/web/.shipshape/manifest.json'))).toBe(true)
+    // Node and pnpm are already the pinned ones on this PATH: nothing to source before starting.
+    expect(created.stdout.trim().split('\n').at(-1)?.trim()).toBe('cd pnpm-platform && pnpm --filter web dev')
+  })
+})
+
 describe('npm create shipshape refuses honestly', () => {
   it('on a Node older than 20: one sentence, a non-zero exit, nothing written', () => {
     const old = emptyDirectory()
