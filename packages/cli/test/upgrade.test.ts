@@ -33,6 +33,16 @@ function createShipshapeWorkspace(): string {
   return dir
 }
 
+/** A workspace whose service was generated from an older template: one line the template has since dropped. */
+function createServiceBehindItsTemplate(): string {
+  const dir = createShipshapeWorkspace()
+  const base = join(dir, 'apps/billing/.shipshape/base/Dockerfile.dockerignore')
+  writeFileSync(base, `${readFileSync(base, 'utf8')}old-template-line\n`)
+  writeFileSync(join(dir, 'apps/billing/Dockerfile.dockerignore'), readFileSync(base, 'utf8'))
+  git(dir, ['commit', '-qam', 'an older template'])
+  return dir
+}
+
 const git = (cwd: string, args: string[]) => execFileSync('git', args, { cwd, stdio: 'ignore' })
 
 describe('shipshape upgrade refuses, with a distinct exit code, and writes nothing', () => {
@@ -76,11 +86,7 @@ describe('shipshape upgrade', () => {
   })
 
   it('--check is 20 when a service is behind its template, and writes nothing', () => {
-    const dir = createShipshapeWorkspace()
-    const base = join(dir, 'apps/billing/.shipshape/base/Dockerfile.dockerignore')
-    writeFileSync(base, `${readFileSync(base, 'utf8')}old-template-line\n`)
-    writeFileSync(join(dir, 'apps/billing/Dockerfile.dockerignore'), readFileSync(base, 'utf8'))
-    git(dir, ['commit', '-qam', 'an older template'])
+    const dir = createServiceBehindItsTemplate()
     const before = listTree(dir)
     const result = runCli(['upgrade', '--to', version, '--check'], dir)
     expect(result.status).toBe(20)
@@ -88,11 +94,7 @@ describe('shipshape upgrade', () => {
   })
 
   it('without --check regenerates every service with the release it moves to', () => {
-    const dir = createShipshapeWorkspace()
-    const base = join(dir, 'apps/billing/.shipshape/base/Dockerfile.dockerignore')
-    writeFileSync(base, `${readFileSync(base, 'utf8')}old-template-line\n`)
-    writeFileSync(join(dir, 'apps/billing/Dockerfile.dockerignore'), readFileSync(base, 'utf8'))
-    git(dir, ['commit', '-qam', 'an older template'])
+    const dir = createServiceBehindItsTemplate()
     const result = runCli(['upgrade', '--to', version], dir)
     expect(result.status).toBe(0)
     expect(readFileSync(join(dir, 'apps/billing/Dockerfile.dockerignore'), 'utf8')).not.toContain(
