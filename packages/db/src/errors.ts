@@ -36,3 +36,18 @@ export class DatabaseMigrationError extends Error {
     this.name = 'DatabaseMigrationError'
   }
 }
+
+/**
+ * The database answers but lacks migrations the code expects (the service started before `db:migrate`).
+ * Readiness reports it as `migrations`; it clears, without a restart, once they are applied.
+ */
+export class DatabaseMigrationsPendingError extends Error {
+  readonly code = 'SHIPSHAPE_DB_MIGRATIONS_PENDING'
+  readonly pending: number
+
+  constructor(pending: number) {
+    super(`${pending} migration(s) the code expects are not applied; run the service's db:migrate`)
+    this.name = 'DatabaseMigrationsPendingError'
+    this.pending = pending
+  }
+}

@@ -12,12 +12,14 @@ export type MigrationTarget =
     }
   | { kind: 'pglite'; client: PGlite; queue: { tail: Promise<unknown> } }
 
+// Keyed by the drizzle instance, not the Database object: wrappers that spread a Database (the test kit's)
+// keep the same `db`, so they keep their target.
 const targets = new WeakMap<object, MigrationTarget>()
 
-export function registerMigrationTarget(database: object, target: MigrationTarget): void {
-  targets.set(database, target)
+export function registerMigrationTarget(database: { db: object }, target: MigrationTarget): void {
+  targets.set(database.db, target)
 }
 
-export function getMigrationTarget(database: object): MigrationTarget | undefined {
-  return targets.get(database)
+export function getMigrationTarget(database: { db: object }): MigrationTarget | undefined {
+  return targets.get(database.db)
 }

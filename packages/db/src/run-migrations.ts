@@ -56,7 +56,7 @@ function migratePgliteDatabase(client: PGlite, migrationsFolder: string): Promis
   )
 }
 
-async function applyMigrations(database: object, folder: string): Promise<number> {
+async function applyMigrations(database: { db: object }, folder: string): Promise<number> {
   const target = getMigrationTarget(database)
   if (target === undefined) throw new TypeError('runMigrations needs a Database made by createDatabase')
   if (target.kind === 'pglite') {
