@@ -5,6 +5,7 @@ import { assertPostgresUrl, resolvePoolSettings } from './pool-settings.ts'
 import { withProbeConnection } from './probe-connection.ts'
 import { getPingTimeout, runPing } from './run-ping.ts'
 import type { Database, DatabaseOptions } from './types.ts'
+import { createUnreachableError, getDatabaseAddress } from './unreachable.ts'
 
 type ErrorReporter = (error: Error) => void
 
@@ -38,6 +39,7 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
   assertPostgresUrl(url)
   const settings = resolvePoolSettings(url, options.pool)
   const report = createErrorReporter(options.onPoolError)
+  const address = getDatabaseAddress(url)
   const pool = new Pool(settings.pool)
   watchPool(pool, report)
   const db = drizzle({ client: pool, ...(options.schema ? { schema: options.schema } : {}) })
@@ -52,7 +54,7 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
       return runPing(async () => {
         // The probe has its own connection, so without this a closed database would still look ready.
         if (closing !== undefined) throw new Error('The database client is closed')
-        await withProbeConnection(probe, (execute) => execute('SELECT 1'))
+        await withProbeConnection(probe, address, (execute) => execute('SELECT 1'))
       }, timeoutMs)
     },
     close: () => {
@@ -65,10 +67,12 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
     openMigrationClient: async () => {
       const client = new Client(settings.migrationClient)
       client.on('error', report)
-      await client.connect()
+      await client.connect().catch((error: unknown) => {
+        throw createUnreachableError(address, error)
+      })
       return client
     },
-    withProbe: (timeoutMs, work) => withProbeConnection(settings.getProbeClient(timeoutMs), work),
+    withProbe: (timeoutMs, work) => withProbeConnection(settings.getProbeClient(timeoutMs), address, work),
   })
   return database
 }

@@ -1,4 +1,5 @@
 import { Client, type ClientConfig } from 'pg'
+import { createUnreachableError } from './unreachable.ts'
 
 export type Execute = (text: string) => Promise<{ rows: unknown[] }>
 
@@ -9,13 +10,16 @@ export type Execute = (text: string) => Promise<{ rows: unknown[] }>
  */
 export async function withProbeConnection<T>(
   config: ClientConfig,
+  address: string,
   work: (execute: Execute) => Promise<T>,
 ): Promise<T> {
   const client = new Client(config)
   // A probe connection that breaks must not crash the process; its pending query rejects instead.
   client.on('error', () => undefined)
   try {
-    await client.connect()
+    await client.connect().catch((error: unknown) => {
+      throw createUnreachableError(address, error)
+    })
     return await work((text) => client.query(text))
   } finally {
     client.end().catch(() => undefined)
