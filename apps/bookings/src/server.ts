@@ -21,6 +21,12 @@ try {
     graceMs: config.SHUTDOWN_GRACE_MS,
     onShutdown: shutdownTelemetry,
   })
+  // A database that is down does not stop the service from starting (/readyz keeps it out of rotation until
+  // it answers), but the operator hears about it now, not at the first request.
+  database.ping().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : 'no answer'
+    app.log.warn({ err: error }, `${reason}; /readyz answers 503 until it answers`)
+  })
 } catch (error) {
   // A bad environment is the operator's to fix: say what is wrong, without a stack trace.
   console.error(error instanceof ConfigError ? error.message : error)

@@ -9,6 +9,11 @@ describe('password policy', () => {
     expect(checkPasswordPolicy('😀'.repeat(15), 15)).toEqual({ ok: true })
   })
 
+  it('takes the password as typed and checks the common list on its normalised form', () => {
+    // Full-width letters are 8 characters as typed and "password" after NFKC.
+    expect(checkPasswordPolicy('ｐａｓｓｗｏｒｄ', 8)).toMatchObject({ ok: false, rule: 'common' })
+  })
+
   it('rejects more than 128 characters', () => {
     expect(checkPasswordPolicy('a b'.repeat(43), 15)).toMatchObject({ ok: false, rule: 'too_long' })
     expect(checkPasswordPolicy('x'.repeat(128), 15)).toEqual({ ok: true })

@@ -17,9 +17,14 @@ export function normalizePassword(password: string): string {
   return password.normalize('NFKC')
 }
 
-/** Length in characters (code points), not UTF-16 units, so an emoji counts once. */
-export function checkPasswordPolicy(password: string, minLength: number): PasswordPolicyResult {
-  const length = [...password].length
+/**
+ * `sent` is the password as the person typed it (before normalisation): its length is counted in characters
+ * (code points, not UTF-16 units, so an emoji counts once) because NFKC can expand one character into many
+ * ("ﷺ" into 18), which would let a one-keystroke password pass the minimum. The common-password list is
+ * checked on the normalised form, the one that is hashed.
+ */
+export function checkPasswordPolicy(sent: string, minLength: number): PasswordPolicyResult {
+  const length = [...sent].length
   if (length < minLength) {
     return {
       ok: false,
@@ -34,7 +39,7 @@ export function checkPasswordPolicy(password: string, minLength: number): Passwo
       detail: `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`,
     }
   }
-  if (commonPasswords.has(password.toLowerCase())) {
+  if (commonPasswords.has(normalizePassword(sent).toLowerCase())) {
     return { ok: false, rule: 'common', detail: 'The password is on a list of commonly used passwords.' }
   }
   return { ok: true }

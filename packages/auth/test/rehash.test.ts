@@ -53,6 +53,14 @@ describe('rehash on login', () => {
     })
     const common = await signUp(test.app, 'common@example.test', 'passwordpassword')
     expect(common.json()).toMatchObject({ code: 'weak_password', detail: expect.stringContaining('common') })
+    // U+FDFA is one character as typed; NFKC expands it to 18, which must not satisfy the minimum.
+    expect('\uFDFA'.normalize('NFKC')).toHaveLength(18)
+    const expanded = await signUp(test.app, 'expanded@example.test', '\uFDFA')
+    expect(expanded.statusCode).toBe(400)
+    expect(expanded.json()).toMatchObject({
+      code: 'weak_password',
+      detail: expect.stringContaining('at least 15'),
+    })
     const long = await signUp(test.app, 'long@example.test', 'z'.repeat(129))
     expect(long.json()).toMatchObject({
       code: 'weak_password',

@@ -25,14 +25,29 @@ export class DatabaseConfigError extends Error {
 }
 
 /**
- * `runMigrations` failed. drizzle applies every pending migration in one transaction, so a failure leaves
- * the schema as it was before the run; the driver error (with its SQL) is in `cause`.
+ * `runMigrations` failed after connecting. drizzle applies every pending migration in one transaction, so
+ * none of this run's migrations is left applied; the driver error (with its SQL) is in `cause`.
  */
 export class DatabaseMigrationError extends Error {
   readonly code = 'SHIPSHAPE_DB_MIGRATION_FAILED'
 
   constructor(options: { cause: unknown }) {
-    super('Database migrations failed and were rolled back', options)
+    super('Database migrations failed', options)
     this.name = 'DatabaseMigrationError'
+  }
+}
+
+/**
+ * The database answers but lacks migrations the code expects (the service started before `db:migrate`).
+ * Readiness reports it as `migrations`; it clears, without a restart, once they are applied.
+ */
+export class DatabaseMigrationsPendingError extends Error {
+  readonly code = 'SHIPSHAPE_DB_MIGRATIONS_PENDING'
+  readonly pending: number
+
+  constructor(pending: number) {
+    super(`${pending} migration(s) the code expects are not applied; run the service's db:migrate`)
+    this.name = 'DatabaseMigrationsPendingError'
+    this.pending = pending
   }
 }

@@ -1,7 +1,13 @@
 export { createDatabase } from './create-database.ts'
 export { type Cursor, decodeCursor, encodeCursor } from './cursor.ts'
-export { DatabaseConfigError, DatabaseMigrationError, DatabaseUnavailableError } from './errors.ts'
+export {
+  DatabaseConfigError,
+  DatabaseMigrationError,
+  DatabaseMigrationsPendingError,
+  DatabaseUnavailableError,
+} from './errors.ts'
 export { mapDatabaseError } from './map-database-error.ts'
+export { createMigrationCheck, type MigrationCheckOptions } from './migration-check.ts'
 export type { MigrationOptions, MigrationResult } from './run-migrations.ts'
 export { runMigrations } from './run-migrations.ts'
 export type {

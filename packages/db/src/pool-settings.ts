@@ -8,6 +8,8 @@ export interface PoolSettings {
   pool: PoolConfig
   /** The settings for a dedicated migration connection: same server, no statement or query timeout. */
   migrationClient: ClientConfig
+  /** The settings for a readiness probe's own short-lived connection, given the probe's time limit. */
+  getProbeClient: (timeoutMs: number) => ClientConfig
 }
 
 export function assertPostgresUrl(url: string): void {
@@ -50,5 +52,14 @@ export function resolvePoolSettings(url: string, options: PoolOptions = {}): Poo
     ...connection,
     application_name: `${connection.application_name}:migrate`,
   }
-  return { pool, migrationClient }
+  // A probe never waits longer than its own limit, whatever the pool allows requests.
+  const getProbeClient = (timeoutMs: number): ClientConfig => ({
+    ...connection,
+    application_name: `${connection.application_name}:probe`,
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs,
+    keepAlive: false,
+  })
+  return { pool, migrationClient, getProbeClient }
 }

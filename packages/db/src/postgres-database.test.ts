@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase, waitFor } from '../test/test-database.ts'
 import { createDatabase } from './create-database.ts'
@@ -209,5 +210,56 @@ describe('createDatabase on PostgreSQL', () => {
     await expect(database.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError)
     const error = await database.db.execute(sql`select 1`).catch((caught: unknown) => caught)
     expect(mapDatabaseError(error)).toMatchObject(UNAVAILABLE)
+  })
+})
+
+describe('ping on PostgreSQL does not queue behind requests', () => {
+  let target: TestDatabase
+  let locker: Client | undefined
+  const opened: Database[] = []
+
+  beforeAll(async () => {
+    target = await createTestDatabase()
+  })
+
+  afterAll(async () => {
+    await locker?.end().catch(() => undefined)
+    await Promise.all(opened.map((database) => database.close()))
+    await target?.drop()
+  })
+
+  it('answers while every pooled connection waits on a locked table', async () => {
+    const database = await createDatabase({
+      url: target.url,
+      pool: { max: 2, connectionTimeoutMs: 10_000, statementTimeoutMs: 20_000 },
+      onPoolError: () => undefined,
+    })
+    opened.push(database)
+    await database.db.execute(sql`create table slots (id int)`)
+    locker = new Client({ connectionString: target.url })
+    await locker.connect()
+    await locker.query('BEGIN')
+    await locker.query('LOCK TABLE slots IN ACCESS EXCLUSIVE MODE')
+    // Two requests hold both pooled connections, a third waits for one.
+    const hung = [1, 2, 3].map(() => database.db.execute(sql`select * from slots`).catch(() => undefined))
+    await waitFor(async () => {
+      const waiting = await target.admin.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = $1 and wait_event_type = 'Lock'`,
+        [target.name],
+      )
+      return waiting.rows[0]?.n === 2
+    })
+    await expect(database.ping({ timeoutMs: 1_000 })).resolves.toBeUndefined()
+    await locker.query('ROLLBACK')
+    await Promise.all(hung)
+  })
+
+  it('rejects within its timeout when nothing listens at the address', async () => {
+    const database = await createDatabase({ url: 'postgres://app:pw@127.0.0.1:1/app' })
+    opened.push(database)
+    const started = performance.now()
+    await expect(database.ping({ timeoutMs: 1_000 })).rejects.toBeInstanceOf(DatabaseUnavailableError)
+    expect(performance.now() - started).toBeLessThan(1_000 + 500)
   })
 })

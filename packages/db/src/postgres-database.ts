@@ -1,9 +1,11 @@
 import { drizzle } from 'drizzle-orm/node-postgres'
-import { Client, Pool, type PoolClient, type QueryConfig } from 'pg'
+import { Client, Pool, type PoolClient } from 'pg'
 import { registerMigrationTarget } from './migration-target.ts'
 import { assertPostgresUrl, resolvePoolSettings } from './pool-settings.ts'
+import { withProbeConnection } from './probe-connection.ts'
 import { getPingTimeout, runPing } from './run-ping.ts'
 import type { Database, DatabaseOptions } from './types.ts'
+import { createUnreachableError, getDatabaseAddress } from './unreachable.ts'
 
 type ErrorReporter = (error: Error) => void
 
@@ -37,6 +39,7 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
   assertPostgresUrl(url)
   const settings = resolvePoolSettings(url, options.pool)
   const report = createErrorReporter(options.onPoolError)
+  const address = getDatabaseAddress(url)
   const pool = new Pool(settings.pool)
   watchPool(pool, report)
   const db = drizzle({ client: pool, ...(options.schema ? { schema: options.schema } : {}) })
@@ -47,10 +50,12 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
     db,
     ping: (pingOptions) => {
       const timeoutMs = getPingTimeout(pingOptions?.timeoutMs)
-      // query_timeout (read by pg, missing from its types) makes the pool discard a connection that stopped
-      // answering instead of handing it to the next request.
-      const query: QueryConfig & { query_timeout: number } = { text: 'SELECT 1', query_timeout: timeoutMs }
-      return runPing(() => pool.query(query), timeoutMs)
+      const probe = settings.getProbeClient(timeoutMs)
+      return runPing(async () => {
+        // The probe has its own connection, so without this a closed database would still look ready.
+        if (closing !== undefined) throw new Error('The database client is closed')
+        await withProbeConnection(probe, address, (execute) => execute('SELECT 1'))
+      }, timeoutMs)
     },
     close: () => {
       closing ??= pool.end()
@@ -62,9 +67,12 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
     openMigrationClient: async () => {
       const client = new Client(settings.migrationClient)
       client.on('error', report)
-      await client.connect()
+      await client.connect().catch((error: unknown) => {
+        throw createUnreachableError(address, error)
+      })
       return client
     },
+    withProbe: (timeoutMs, work) => withProbeConnection(settings.getProbeClient(timeoutMs), address, work),
   })
   return database
 }

@@ -6,7 +6,7 @@ import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts'
 import { createDatabase } from './create-database.ts'
-import { DatabaseMigrationError } from './errors.ts'
+import { DatabaseMigrationError, DatabaseUnavailableError } from './errors.ts'
 import { MIGRATION_LOCK_KEY } from './migration-lock.ts'
 import { runMigrations } from './run-migrations.ts'
 import type { Database } from './types.ts'
@@ -85,6 +85,19 @@ describe('runMigrations on PostgreSQL', () => {
     await holder.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY])
     await holder.end()
     await expect(running).resolves.toEqual({ applied: FIXTURE_MIGRATIONS })
+  })
+})
+
+describe('runMigrations against a database it cannot reach', () => {
+  it('rejects with DatabaseUnavailableError naming the address and the reason, and claims nothing else', async () => {
+    const database = await createDatabase({ url: 'postgres://app:s3cret@127.0.0.1:1/app' })
+    try {
+      const error = await runMigrations(database, { migrationsFolder }).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(DatabaseUnavailableError)
+      expect((error as Error).message).toBe('cannot reach the database at 127.0.0.1:1 (ECONNREFUSED)')
+    } finally {
+      await database.close()
+    }
   })
 })
 

@@ -4,7 +4,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { Client } from 'pg'
-import { DatabaseMigrationError } from './errors.ts'
+import { DatabaseMigrationError, DatabaseUnavailableError } from './errors.ts'
 import { withMigrationLock } from './migration-lock.ts'
 import { getMigrationTarget } from './migration-target.ts'
 import type { Database } from './types.ts'
@@ -56,7 +56,7 @@ function migratePgliteDatabase(client: PGlite, migrationsFolder: string): Promis
   )
 }
 
-async function applyMigrations(database: object, folder: string): Promise<number> {
+async function applyMigrations(database: { db: object }, folder: string): Promise<number> {
   const target = getMigrationTarget(database)
   if (target === undefined) throw new TypeError('runMigrations needs a Database made by createDatabase')
   if (target.kind === 'pglite') {
@@ -77,7 +77,8 @@ async function applyMigrations(database: object, folder: string): Promise<number
 /**
  * Applies the pending drizzle-kit migrations in `migrationsFolder`. On PostgreSQL it holds a session-level
  * advisory lock on a dedicated connection, so any number of instances may start at once: one migrates, the
- * others wait and then find nothing left to apply. Rejects with DatabaseMigrationError.
+ * others wait and then find nothing left to apply. Rejects with DatabaseUnavailableError ("cannot reach the
+ * database at host:port (ECONNREFUSED)") when it cannot connect, else with DatabaseMigrationError.
  */
 export async function runMigrations<TSchema extends Record<string, unknown>>(
   database: Database<TSchema>,
@@ -86,6 +87,8 @@ export async function runMigrations<TSchema extends Record<string, unknown>>(
   try {
     return { applied: await applyMigrations(database, options.migrationsFolder) }
   } catch (error) {
+    // Never connected: nothing was attempted, so the message says where it could not connect, and only that.
+    if (error instanceof DatabaseUnavailableError) throw error
     throw new DatabaseMigrationError({ cause: error })
   }
 }

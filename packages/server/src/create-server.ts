@@ -10,6 +10,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
+import { createClientErrorHandler } from './client-error.ts'
 import { createFrameworkErrorHandler, registerErrorHandling } from './error-handler.ts'
 import { registerHealthRoutes } from './health.ts'
 import { registerJsonParser } from './json-parser.ts'
@@ -36,6 +37,11 @@ export type App = FastifyInstance<
 const MAX_JSON_DEPTH = 32
 /** Longer path parameters are a 414; ids and slugs fit with room to spare. */
 const MAX_PARAM_LENGTH = 256
+/**
+ * How often Node looks for requests past their headers or request timeout. Its default (30 s) let a 30 s
+ * limit hold for up to 60 s; checking every second keeps each limit within about a second.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000
 
 /**
  * Creates a Fastify 5 instance that keeps the service contract (problem+json errors, security headers,
@@ -44,7 +50,8 @@ const MAX_PARAM_LENGTH = 256
  */
 export async function createServer(options: ServerOptions): Promise<App> {
   const config = resolveOptions(options)
-  const writeHeaders = createHeaderWriter(computeSecurityHeaders())
+  const securityHeaders = computeSecurityHeaders()
+  const writeHeaders = createHeaderWriter(securityHeaders)
   const responseLogging = createResponseLogging(config.logRequests, config.slowRequestMs)
   const loggerInstance: FastifyBaseLogger = createLogger(config.name, config.logger)
   const app = Fastify({
@@ -55,6 +62,13 @@ export async function createServer(options: ServerOptions): Promise<App> {
     trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,
     bodyLimit: config.bodyLimit,
     requestTimeout: config.requestTimeoutMs,
+    // Node reads these only when the server is created: headersTimeout set later stays at its 60 s default.
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.headersTimeoutMs),
+    },
+    clientErrorHandler: createClientErrorHandler(securityHeaders),
     return503OnClosing: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

@@ -35,6 +35,43 @@ describe('the logger', () => {
     expect(lines[0]).toMatchObject({ level: 'info', name: 'svc', password: '[Redacted]' })
   })
 
+  it('logs an error without the values it carries: parameters, detail, message lines after the first', async () => {
+    const { stream, lines } = capture()
+    const log = createLogger('svc', { stream })
+    // The shapes drizzle and node-postgres produce for a failed insert.
+    const driver = Object.assign(new Error('new row for relation "users" violates check constraint "c"'), {
+      code: '23514',
+      detail: 'Failing row contains (1, ann@example.com, $argon2id$v=19$m=19456,t=2,p=1$abc$def).',
+    })
+    const query = Object.assign(
+      new Error(
+        'Failed query: insert into users (email, hash) values ($1, $2)\nparams: ann@example.com,$argon2id$x',
+        {
+          cause: driver,
+        },
+      ),
+      {
+        query: 'insert into users (email, hash) values ($1, $2)',
+        params: ['ann@example.com', '$argon2id$x'],
+      },
+    )
+    log.error({ err: query }, 'request failed')
+    log.warn({ error: new AggregateError([driver], 'all attempts failed') }, 'retry failed')
+    await waitFor(() => lines.length === 2)
+    const text = JSON.stringify(lines)
+    for (const value of ['ann@example.com', '$argon2id', 'params', 'Failing row'])
+      expect(text).not.toContain(value)
+    expect(lines[0]).toMatchObject({
+      err: {
+        type: 'Error',
+        message: 'Failed query: insert into users (email, hash) values ($1, $2)',
+        cause: { code: '23514', message: 'new row for relation "users" violates check constraint "c"' },
+      },
+    })
+    expect(String((lines[0]?.err as { stack?: string } | undefined)?.stack)).toMatch(/\n\s+at /)
+    expect(lines[1]).toMatchObject({ error: { type: 'AggregateError', errors: [{ code: '23514' }] } })
+  })
+
   it('adds trace_id and span_id from the active span, and nothing without one', async () => {
     const { stream, lines } = capture()
     const log = createLogger('svc', { stream })

@@ -1,5 +1,6 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api'
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino'
+import { serializeError } from './error-serializer.ts'
 
 export interface LoggerOptions {
   /** Default `info`. */
@@ -48,6 +49,8 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
       name,
       level: options.level ?? 'info',
       redact: { paths: [...REDACTED_PATHS, ...(options.redact ?? [])], censor: '[Redacted]' },
+      // Errors are logged under `err` (and sometimes `error`): both go through the one safe serializer.
+      serializers: { err: serializeError, error: serializeError },
       mixin: getTraceFields,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

@@ -26,7 +26,16 @@ export interface ServerOptions {
   trustProxy?: readonly string[]
   /** Default 64 KiB. */
   bodyLimit?: number
-  /** Time allowed to receive a whole request (Node's `requestTimeout`, against slow-loris); default 30 000. */
+  /**
+   * Time allowed to receive a request's headers (Node's `headersTimeout`, against slow-loris); default
+   * 30 000, or `requestTimeoutMs` when that is shorter.
+   */
+  headersTimeoutMs?: number
+  /**
+   * Time allowed to receive a whole request, headers and body (Node's `requestTimeout`); default 30 000, and
+   * never less than `headersTimeoutMs`. Both are enforced within about a second of the limit; a late request
+   * gets 408 `request_timeout` problem+json.
+   */
   requestTimeoutMs?: number
   /** Named checks `/readyz` runs; each gets an AbortSignal that fires at `readinessTimeoutMs`. */
   readinessChecks?: Record<string, ReadinessCheck>
@@ -51,6 +60,7 @@ export interface ResolvedOptions {
   rateLimit: RateLimitOptions | false
   trustProxy: string[]
   bodyLimit: number
+  headersTimeoutMs: number
   requestTimeoutMs: number
   readinessChecks: Record<string, ReadinessCheck>
   readinessTimeoutMs: number
@@ -71,7 +81,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     rateLimit: options.rateLimit ?? {},
     trustProxy: [...(options.trustProxy ?? [])],
     bodyLimit: checkPositive('bodyLimit', options.bodyLimit ?? 64 * 1024),
-    requestTimeoutMs: checkPositive('requestTimeoutMs', options.requestTimeoutMs ?? 30_000),
+    ...resolveTimeouts(options),
     readinessChecks: options.readinessChecks ?? {},
     readinessTimeoutMs: checkPositive('readinessTimeoutMs', options.readinessTimeoutMs ?? 2_000),
     mapError: options.mapError,
@@ -85,6 +95,21 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     logRequests: options.logRequests ?? 'errors',
     slowRequestMs: checkPositive('slowRequestMs', options.slowRequestMs ?? 1_000),
   }
+}
+
+/** Node refuses a headers timeout longer than the request timeout, which bounds the headers too. */
+function resolveTimeouts(options: ServerOptions): { headersTimeoutMs: number; requestTimeoutMs: number } {
+  const requestTimeoutMs = checkPositive('requestTimeoutMs', options.requestTimeoutMs ?? 30_000)
+  const headersTimeoutMs = checkPositive(
+    'headersTimeoutMs',
+    options.headersTimeoutMs ?? Math.min(30_000, requestTimeoutMs),
+  )
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ServerConfigError(
+      `headersTimeoutMs (${headersTimeoutMs}) must not exceed requestTimeoutMs (${requestTimeoutMs})`,
+    )
+  }
+  return { headersTimeoutMs, requestTimeoutMs }
 }
 
 /** A wildcard or a malformed origin would either open the API to every site or silently match nothing. */

@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify'
 
-/** `errors`: 5xx at error, 4xx at info, slow requests at warn. `all`: also every success at info. */
+/**
+ * `errors`: 5xx at error (but a 503 refusal with no fault behind it at info), 4xx at info, slow requests at
+ * warn. `all`: also every success at info.
+ */
 export type LogRequestsMode = 'errors' | 'all' | 'none'
 
 export interface ResponseLogging {
@@ -39,7 +42,9 @@ export function createResponseLogging(mode: LogRequestsMode, slowRequestMs: numb
       statusCode: status,
       responseTime,
     }
-    if (status >= 500)
+    // A 503 with no fault behind it is a refusal we chose (draining, shedding load, not ready), not an error.
+    if (status === 503 && fault === undefined) request.log.info(line, 'request refused')
+    else if (status >= 500)
       request.log.error(fault === undefined ? line : { ...line, err: fault }, 'request failed')
     else if (isSlow) request.log.warn(line, 'slow request')
     else if (status >= 400) request.log.info(line, 'request rejected')

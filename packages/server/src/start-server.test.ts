@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { createServer as createHttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { connect, type Socket } from 'node:net'
 import { createInterface } from 'node:readline'
 import { describe, expect, it } from 'vitest'
-import { waitFor } from './_test-helpers.ts'
+import { createTestServer, waitFor } from './_test-helpers.ts'
 import { createServer } from './create-server.ts'
 import { startServer } from './start-server.ts'
 
@@ -32,18 +34,26 @@ async function startChild(graceMs: number, slowMs: number): Promise<Child> {
 
 function openSocket(
   port: number,
-): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+): Promise<{ socket: Socket; received: () => string; closed: Promise<void>; errors: Error[] }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     let text = ''
+    const errors: Error[] = []
     socket.setEncoding('utf8')
     socket.on('data', (chunk: string) => {
       text += chunk
     })
     const closed = new Promise<void>((resolveClosed) => socket.once('close', () => resolveClosed()))
-    socket.once('connect', () => resolve({ socket, received: () => text, closed }))
+    socket.once('connect', () => {
+      socket.on('error', (error) => errors.push(error))
+      resolve({ socket, received: () => text, closed, errors })
+    })
     socket.once('error', reject)
   })
+}
+
+function getErrorLines(child: Child): Record<string, unknown>[] {
+  return child.events.filter((event) => event.level === 'error' || event.level === 'fatal')
 }
 
 async function isRefused(port: number): Promise<boolean> {
@@ -57,26 +67,41 @@ async function isRefused(port: number): Promise<boolean> {
 }
 
 describe('startServer shutdown over real sockets', () => {
-  it('on SIGTERM finishes the in-flight request, answers /readyz on its kept-alive socket with 503 + Connection: close, and exits 0', async () => {
+  it('on SIGTERM stops accepting, finishes the in-flight request and exits 0 after onClose and onShutdown', async () => {
     const child = await startChild(10_000, 3_000)
     const connection = await openSocket(child.port)
     connection.socket.write('GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n')
     await waitFor(() => child.events.some((event) => event.msg === 'slow request started'))
     child.process.kill('SIGTERM')
     await waitFor(() => isRefused(child.port))
-    connection.socket.write('GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n')
     await connection.closed
-    const [slow, late] = connection.received().split(/(?=HTTP\/1\.1 )/)
-    expect(slow).toMatch(/^HTTP\/1\.1 200 /)
-    expect(slow).toContain('{"done":true}')
-    expect(late).toMatch(/^HTTP\/1\.1 503 /)
-    expect(late).toMatch(/\r\nconnection: close\r\n/i)
-    expect(late).toMatch(/\r\ncontent-type: application\/problem\+json/i)
-    expect(late).toContain('"code":"unavailable"')
+    expect(connection.received()).toMatch(/^HTTP\/1\.1 200 /)
+    expect(connection.received()).toContain('{"done":true}')
     expect(await child.exit).toBe(0)
     const order = child.events.map((event) => event.event ?? event.msg)
     expect(order.indexOf('onClose')).toBeLessThan(order.indexOf('onShutdown'))
     expect(order).toContain('shutdown complete')
+  })
+
+  it('from SIGTERM on, closes idle keep-alive sockets cleanly and sends Connection: close on in-flight responses', async () => {
+    const child = await startChild(10_000, 1_500)
+    const idle = await openSocket(child.port)
+    idle.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n')
+    await waitFor(() => idle.received().includes('"status":"ok"'))
+    expect(idle.received()).toMatch(/\r\nconnection: keep-alive\r\n/i)
+    const busy = await openSocket(child.port)
+    busy.socket.write('GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n')
+    await waitFor(() => child.events.some((event) => event.msg === 'slow request started'))
+    child.process.kill('SIGTERM')
+    // The idle connection is ended by the server (a FIN, not a reset) while /slow is still running.
+    await idle.closed
+    expect(busy.received()).toBe('')
+    await busy.closed
+    expect(busy.received()).toMatch(/^HTTP\/1\.1 200 /)
+    expect(busy.received()).toMatch(/\r\nconnection: close\r\n/i)
+    expect([...idle.errors, ...busy.errors]).toEqual([])
+    expect(await child.exit).toBe(0)
+    expect(getErrorLines(child)).toEqual([])
   })
 
   it('on SIGINT with nothing in flight exits 0 after onShutdown', async () => {
@@ -95,6 +120,52 @@ describe('startServer shutdown over real sockets', () => {
     expect(await child.exit).toBe(1)
     expect(child.events.map((event) => event.msg)).toContain('shutdown exceeded its grace period; exiting 1')
     connection.socket.destroy()
+  })
+})
+
+describe('the shutdown guard', () => {
+  it('answers a request that arrives while closing with 503 problem+json and Connection: close, logged below error', async () => {
+    const { app, lines } = await createTestServer()
+    const started = Promise.withResolvers<void>()
+    const released = Promise.withResolvers<void>()
+    app.get('/hold', async () => {
+      started.resolve()
+      await released.promise
+      return { held: true }
+    })
+    // Registered after the guard's, so once it runs the guard knows the app is closing.
+    const preClosed = Promise.withResolvers<void>()
+    app.addHook('preClose', (done) => {
+      preClosed.resolve()
+      done()
+    })
+    await app.ready()
+    // A server of our own in front of the app's router: it keeps accepting while the app closes, which is
+    // the window (a request already on its way) that the guard answers.
+    const front = createHttpServer((request, response) => app.routing(request, response))
+    front.listen(0, '127.0.0.1')
+    await once(front, 'listening')
+    const base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`
+    try {
+      const held = fetch(`${base}/hold`)
+      await started.promise
+      const closing = app.close()
+      await preClosed.promise
+      const late = await fetch(`${base}/readyz`)
+      expect(late.status).toBe(503)
+      expect(late.headers.get('connection')).toBe('close')
+      expect(late.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+      expect(await late.json()).toMatchObject({ status: 503, code: 'unavailable' })
+      released.resolve()
+      expect((await held).headers.get('connection')).toBe('close')
+      await closing
+      await waitFor(() => lines.some((line) => line.msg === 'request refused'))
+      expect(lines.filter((line) => line.level === 'error')).toEqual([])
+    } finally {
+      released.resolve()
+      front.closeAllConnections()
+      front.close()
+    }
   })
 })
 

@@ -1,10 +1,10 @@
 import { type AuthPluginOptions, authPlugin } from '@shipshape/auth'
-import { mapDatabaseError } from '@shipshape/db'
+import { createMigrationCheck, mapDatabaseError } from '@shipshape/db'
 import { idempotency } from '@shipshape/idempotency'
 import { type App, createServer, type ServerOptions } from '@shipshape/server'
 import { webhooksPlugin } from '@shipshape/webhooks'
 import type { Env } from './config.ts'
-import type { ServiceDatabase } from './db/client.ts'
+import { migrationsFolder, type ServiceDatabase } from './db/client.ts'
 import { {{camelCase resource}}Routes } from './routes/{{resource}}.ts'
 import { handleWebhook } from './webhooks.ts'
 
@@ -33,7 +33,12 @@ export async function buildApp(
       config.RATE_LIMIT_MAX > 0
         ? { max: config.RATE_LIMIT_MAX, timeWindowMs: 60_000, redisUrl: config.REDIS_URL }
         : false,
-    readinessChecks: { database: () => database.ping({ timeoutMs: 1_000 }) },
+    // Both probe on a connection of their own, never the request pool, so a busy service stays ready.
+    // `migrations` keeps an instance started before `db:migrate` out of rotation until they are applied.
+    readinessChecks: {
+      database: () => database.ping({ timeoutMs: 1_000 }),
+      migrations: createMigrationCheck(database, { migrationsFolder, timeoutMs: 1_000 }),
+    },
     mapError: mapDatabaseError,
     openapi: { title: '{{name}}', version: '{{templateVersion}}' },
   })

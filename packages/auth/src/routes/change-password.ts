@@ -23,7 +23,8 @@ export function registerChangePasswordRoute(app: FastifyInstance, auth: AuthCont
       assertAllowed(reply, await auth.throttle.begin(key, request.ip))
       if (!(await auth.hasher.verify(stored.passwordHash, current))) throw createInvalidCredentials()
       await auth.throttle.succeed(key, request.ip)
-      const policy = checkPasswordPolicy(next, auth.options.passwordMinLength)
+      // The policy counts what was typed; the normalised form is what is hashed.
+      const policy = checkPasswordPolicy(request.body.newPassword, auth.options.passwordMinLength)
       if (!policy.ok) throw createWeakPassword(policy.detail)
       await auth.users.updatePasswordHash(user.id, await auth.hasher.hash(next))
       await auth.sessions.revokeOthers(user.id, sessionId)

@@ -12,7 +12,8 @@ export function registerSignupRoute(app: FastifyInstance, auth: AuthContext): vo
     async (request, reply) => {
       const email = readEmail(request.body.email)
       const password = readPassword(request.body.password, 'password')
-      const policy = checkPasswordPolicy(password, auth.options.passwordMinLength)
+      // The policy counts what was typed; the normalised form is what is hashed.
+      const policy = checkPasswordPolicy(request.body.password, auth.options.passwordMinLength)
       if (!policy.ok) throw createWeakPassword(policy.detail)
       const user = await auth.users.insert(email, await auth.hasher.hash(password))
       if (user === null) throw createEmailTaken()

@@ -1,5 +1,5 @@
 import { ConfigError, loadEnv } from '@shipshape/config'
-import { runMigrations } from '@shipshape/db'
+import { DatabaseUnavailableError, runMigrations } from '@shipshape/db'
 import { envSchema } from './config.ts'
 import { migrationsFolder, openDatabase } from './db/client.ts'
 
@@ -15,7 +15,9 @@ try {
     await database.close()
   }
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error)
+  // A bad environment or an unreachable database is the operator's to fix: one line, no stack trace.
+  const isOperators = error instanceof ConfigError || error instanceof DatabaseUnavailableError
+  console.error(isOperators ? error.message : error)
   // Exit now: an open database or a half-started server must not keep a failed process alive.
   process.exit(1)
 }

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { DatabaseConfigError, DatabaseMigrationsPendingError } from './errors.ts'
+import { getMigrationTarget, type MigrationTarget } from './migration-target.ts'
+import type { Execute } from './probe-connection.ts'
+import { getPingTimeout, runPing } from './run-ping.ts'
+import type { Database } from './types.ts'
+
+export interface MigrationCheckOptions {
+  /** The folder the service migrates from: its `meta/_journal.json` lists every migration the code expects. */
+  migrationsFolder: string
+  /** Reject after this long (default 1 000 ms). */
+  timeoutMs?: number
+}
+
+// drizzle's defaults: where its migrator records what it applied.
+const JOURNAL_TABLE = 'drizzle.__drizzle_migrations'
+
+function readExpectedMillis(migrationsFolder: string): number[] {
+  try {
+    const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+      entries: { when: number }[]
+    }
+    return journal.entries.map((entry) => entry.when)
+  } catch (error) {
+    throw new DatabaseConfigError(`Cannot read the migrations journal in ${migrationsFolder}: ${error}`)
+  }
+}
+
+/** The newest applied migration's journal time, or undefined when none was ever applied. */
+async function readNewestApplied(execute: Execute): Promise<number | undefined> {
+  const found = await execute(`SELECT to_regclass('${JOURNAL_TABLE}') IS NOT NULL AS "exists"`)
+  if ((found.rows[0] as { exists: boolean } | undefined)?.exists !== true) return undefined
+  const newest = await execute(`SELECT max(created_at)::text AS "newest" FROM ${JOURNAL_TABLE}`)
+  const value = (newest.rows[0] as { newest: string | null } | undefined)?.newest
+  return value == null ? undefined : Number(value)
+}
+
+function runOnTarget<T>(
+  target: MigrationTarget,
+  timeoutMs: number,
+  work: (execute: Execute) => Promise<T>,
+): Promise<T> {
+  if (target.kind === 'postgres') return target.withProbe(timeoutMs, work)
+  return work((text) => target.client.query(text))
+}
+
+/**
+ * A readiness check: resolves when every migration in the service's journal is applied, rejects with
+ * DatabaseMigrationsPendingError (naming how many are pending) while one is not, and with
+ * DatabaseUnavailableError when the database does not answer. It decides as drizzle's migrator does: a
+ * migration is pending when its journal time is newer than the newest one recorded as applied. The journal
+ * is read once, here; on PostgreSQL each check runs on a short-lived connection of its own, never a pooled one.
+ */
+export function createMigrationCheck<TSchema extends Record<string, unknown>>(
+  database: Database<TSchema>,
+  options: MigrationCheckOptions,
+): () => Promise<void> {
+  const target = getMigrationTarget(database)
+  if (target === undefined)
+    throw new TypeError('createMigrationCheck needs a Database made by createDatabase')
+  const expected = readExpectedMillis(options.migrationsFolder)
+  const timeoutMs = getPingTimeout(options.timeoutMs)
+  return async () => {
+    let newest: number | undefined
+    await runPing(async () => {
+      newest = await runOnTarget(target, timeoutMs, readNewestApplied)
+    }, timeoutMs)
+    const pending = expected.filter((when) => newest === undefined || when > newest).length
+    if (pending > 0) throw new DatabaseMigrationsPendingError(pending)
+  }
+}
