@@ -17,6 +17,11 @@ for (const file of files) {
   failed += report.numFailedTests
   skipped += report.numPendingTests + report.numTodoTests
 }
+// Suites that measure something (wall times, latencies under a fault) leave their figures beside the report,
+// so a green run shows them too.
+for (const file of globSync('{packages,apps,tooling}/*/.vitest/figures.txt')) {
+  console.log(`\n${file.split('/').slice(0, 2).join('/')}:\n${readFileSync(file, 'utf8').trimEnd()}`)
+}
 console.log(`\n${files.length} test suites reported`)
 console.log(`tests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`)
 process.exitCode = failed > 0 || skipped > 0 || files.length === 0 ? 1 : 0

@@ -7,7 +7,7 @@ source "$here/bootstrap.sh"
 source "$here/services.sh"
 cd "$SHIPSHAPE_ROOT"
 
-rm -f packages/*/.vitest/results.json apps/*/.vitest/results.json tooling/*/.vitest/results.json
+rm -f {packages,apps,tooling}/*/.vitest/{results.json,figures.txt}
 status=0
 # A terminal gets turbo's live task list; a pipe (CI, logs) gets plain lines, and only failing tasks' output.
 ui=stream

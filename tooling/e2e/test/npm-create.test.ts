@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { publishWorkspace, type Registry, startRegistry } from '@shipshape/registry'
@@ -44,7 +44,10 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  console.log(`\nnpm create shipshape, measured:\n  ${figures.join('\n  ')}`)
+  const report = `npm create shipshape, measured:\n  ${figures.join('\n  ')}\n`
+  console.log(`\n${report}`)
+  mkdirSync(new URL('../.vitest/', import.meta.url), { recursive: true })
+  writeFileSync(new URL('../.vitest/figures.txt', import.meta.url), report)
   await registry?.stop()
   removeAll(machine)
   for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
