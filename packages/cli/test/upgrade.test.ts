@@ -93,6 +93,18 @@ describe('shipshape upgrade', () => {
     expect(listTree(dir)).toEqual(before)
   })
 
+  it('--dry-run prints the diff each service would get and writes nothing', () => {
+    const dir = createServiceBehindItsTemplate()
+    const before = listTree(dir)
+    const result = runCli(['upgrade', '--to', version, '--dry-run'], dir)
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/^-old-template-line$/m)
+    expect(listTree(dir)).toEqual(before)
+    expect(readFileSync(join(dir, 'apps/billing/Dockerfile.dockerignore'), 'utf8')).toContain(
+      'old-template-line',
+    )
+  })
+
   it('without --check regenerates every service with the release it moves to', () => {
     const dir = createServiceBehindItsTemplate()
     const result = runCli(['upgrade', '--to', version], dir)
