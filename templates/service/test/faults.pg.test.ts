@@ -30,12 +30,20 @@ function report(line: string): void {
 }
 
 /** One request, timed; a connection that fails or a request over 10 s is status 0. */
-async function call(method: string, path: string, payload?: unknown): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  payload?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<Answer> {
   const started = performance.now()
   try {
     const response = await fetch(`${service.baseUrl}${path}`, {
       method,
-      headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      headers:
+        payload === undefined
+          ? { ...headers, ...extraHeaders }
+          : { ...headers, ...extraHeaders, 'content-type': 'application/json' },
       body: payload === undefined ? undefined : JSON.stringify(payload),
       signal: AbortSignal.timeout(10_000),
     })
@@ -61,15 +69,17 @@ function expectUnavailable(answer: Answer, budgetMs: number): void {
   expect(answer.ms).toBeLessThan(budgetMs)
 }
 
-/** Requests that need the database, one after another: a list and a create, in turns. */
+/**
+ * Requests that need the database, one after another: a list, a create, a list, an idempotent create (which
+ * runs in a transaction), in turns.
+ */
 async function askRepeatedly(count: number): Promise<Answer[]> {
   const answers: Answer[] = []
   for (let index = 0; index < count; index++) {
-    answers.push(
-      index % 2 === 0
-        ? await call('GET', '/{{resource}}')
-        : await call('POST', '/{{resource}}', { name: `refused-${randomUUID()}` }),
-    )
+    const create = { name: `refused-${randomUUID()}` }
+    if (index % 2 === 0) answers.push(await call('GET', '/{{resource}}'))
+    else if (index % 4 === 1) answers.push(await call('POST', '/{{resource}}', create))
+    else answers.push(await call('POST', '/{{resource}}', create, { 'idempotency-key': randomUUID() }))
   }
   return answers
 }
@@ -208,7 +218,9 @@ describe('dependencies failing (a real service process, its database behind a pr
     const worker = async () => {
       while (!exited && sent.length < 2_000) {
         const name = `drain-${randomUUID()}`
-        const entry: Sent = { name, answer: await call('POST', '/{{resource}}', { name }) }
+        // Every other create is idempotent: its row and its stored response commit in one transaction.
+        const key: Record<string, string> = sent.length % 2 === 0 ? { 'idempotency-key': randomUUID() } : {}
+        const entry: Sent = { name, answer: await call('POST', '/{{resource}}', { name }, key) }
         sent.push(entry)
         // No answer: the listener is closed; this client would only count refused connections from here.
         if (entry.answer.status === 0) return
