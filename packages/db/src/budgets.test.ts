@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startForwarder } from '../test/forwarder.ts'
 import { type SilentServer, startSilentServer } from '../test/silent-server.ts'
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts'
 import { createDatabase } from './create-database.ts'
@@ -91,6 +92,29 @@ describe('default budgets: a query that needs an unreachable or stuck database f
     )
     expect(mapDatabaseError(error)).toMatchObject(UNAVAILABLE)
     const { rows } = await database.db.execute(sql`select count(*)::int as n from budget_rows`)
+    expect(rows[0]).toEqual({ n: 0 })
+  })
+
+  it('a partition inside a transaction: the statement and its rollback fail within the budget, nothing kept', async () => {
+    const direct = await open(target.url)
+    await direct.db.execute(sql`create table partition_rows (id int primary key)`)
+    const forwarder = await startForwarder(target.url)
+    try {
+      const database = await open(forwarder.wrap(target.url))
+      const { error, elapsedMs } = await timeFailure(
+        database.db.transaction(async (tx) => {
+          await tx.execute(sql`insert into partition_rows (id) values (1)`)
+          forwarder.drop()
+          await tx.execute(sql`select 1`)
+        }),
+      )
+      report(`partition inside a transaction: failed after ${elapsedMs} ms`)
+      expect(mapDatabaseError(error)).toMatchObject(UNAVAILABLE)
+      expect(elapsedMs).toBeLessThan(BUDGET_MS)
+    } finally {
+      await forwarder.close()
+    }
+    const { rows } = await direct.db.execute(sql`select count(*)::int as n from partition_rows`)
     expect(rows[0]).toEqual({ n: 0 })
   })
 
