@@ -55,8 +55,10 @@ export function resolvePoolSettings(url: string, options: PoolOptions = {}): Poo
     ),
     application_name: options.applicationName ?? 'shipshape',
     // TCP keep-alive notices a peer that vanished without closing the socket (a dropped NAT entry, a
-    // killed VM), so such a connection fails instead of hanging until the query timeout.
+    // killed VM) while the connection sits idle in the pool. Node's default first probe comes after the
+    // kernel's two hours; 10 s makes it minutes. The budgets, not keep-alive, bound a request's wait.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   }
   const pool: PoolConfig = {
     ...connection,
