@@ -1,3 +1,4 @@
+import type { EnvIssue } from './errors.ts'
 import { env } from './fields.ts'
 import { defineEnv, type EnvFields, type EnvSchema } from './schema.ts'
 
@@ -25,6 +26,28 @@ export function getServiceFields(defaultPort: number) {
       min: 1,
       max: 200,
       description: 'Most PostgreSQL connections the pool opens.',
+    }),
+    // The three budgets below keep the contract's "503 within 2 s when the database is unreachable": a wait
+    // for a connection plus one statement fit in 2 000 ms. They are @shipshape/db's defaults.
+    DB_CONNECT_TIMEOUT_MS: env.integer({
+      default: 750,
+      min: 10,
+      max: 60_000,
+      description:
+        'Longest wait for a PostgreSQL connection, pooled or new; then the request gets 503 unavailable.',
+    }),
+    DB_STATEMENT_TIMEOUT_MS: env.integer({
+      default: 1_000,
+      min: 10,
+      max: 600_000,
+      description: 'PostgreSQL cancels (and rolls back) a statement running longer (statement_timeout).',
+    }),
+    DB_QUERY_TIMEOUT_MS: env.integer({
+      optional: true,
+      min: 20,
+      max: 600_250,
+      description:
+        'The client gives up on an unanswered statement (a partition) after this long; unset: DB_STATEMENT_TIMEOUT_MS + 250.',
     }),
     REDIS_URL: env.url({
       optional: true,
@@ -93,6 +116,22 @@ export function getServiceFields(defaultPort: number) {
 
 type ServiceFields = ReturnType<typeof getServiceFields>
 
+/** A client that gives up before the server cancels leaves a statement running that may still commit. */
+function checkQueryTimeout(config: object): EnvIssue[] {
+  const { DB_QUERY_TIMEOUT_MS: query, DB_STATEMENT_TIMEOUT_MS: statement } = config as {
+    DB_QUERY_TIMEOUT_MS?: number
+    DB_STATEMENT_TIMEOUT_MS: number
+  }
+  if (query === undefined || query > statement) return []
+  return [
+    {
+      variable: 'DB_QUERY_TIMEOUT_MS',
+      message:
+        'must be longer than DB_STATEMENT_TIMEOUT_MS: the server cancels and rolls back first, so a 503 never comes with a committed write',
+    },
+  ]
+}
+
 /**
  * A service's environment: the shared variables, the service's own `fields`, and the production rules of
  * the service contract (no embedded database and no insecure cookies in production; secrets are checked by
@@ -115,6 +154,7 @@ export function defineServiceEnv<F extends EnvFields>(options: {
                 },
               ]
             : [],
+        checkQueryTimeout,
         (config) =>
           config.APP_ENV === 'production' && !config.DATABASE_URL
             ? [

@@ -2,7 +2,15 @@ import type { ClientConfig, PoolConfig } from 'pg'
 import { DatabaseConfigError } from './errors.ts'
 import type { PoolOptions } from './types.ts'
 
-const QUERY_TIMEOUT_MARGIN_MS = 2_000
+/**
+ * The budgets behind the contract's "a request that needs an unreachable database gets 503 within 2 s":
+ * waiting for a pooled connection or opening one, then one statement, fit in 2 000 ms together.
+ */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 750
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 1_000
+// The client gives up this long after the server would have cancelled: the server's cancel comes first
+// whenever the server is there, so a statement the client gave up on is one the server rolled back.
+const QUERY_TIMEOUT_MARGIN_MS = 250
 
 export interface PoolSettings {
   pool: PoolConfig
@@ -28,25 +36,39 @@ function readPositiveInteger(options: PoolOptions, name: keyof PoolOptions, fall
 }
 
 export function resolvePoolSettings(url: string, options: PoolOptions = {}): PoolSettings {
-  const statementTimeoutMs = readPositiveInteger(options, 'statementTimeoutMs', 10_000)
+  const statementTimeoutMs = readPositiveInteger(options, 'statementTimeoutMs', DEFAULT_STATEMENT_TIMEOUT_MS)
+  const queryTimeoutMs = readPositiveInteger(
+    options,
+    'queryTimeoutMs',
+    statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+  )
+  // A client that gives up first leaves a statement running that may still commit: a 503 with a write.
+  if (queryTimeoutMs <= statementTimeoutMs) {
+    throw new DatabaseConfigError('pool.queryTimeoutMs must be longer than pool.statementTimeoutMs')
+  }
   const connection: ClientConfig = {
     connectionString: url,
-    connectionTimeoutMillis: readPositiveInteger(options, 'connectionTimeoutMs', 5_000),
+    connectionTimeoutMillis: readPositiveInteger(
+      options,
+      'connectionTimeoutMs',
+      DEFAULT_CONNECTION_TIMEOUT_MS,
+    ),
     application_name: options.applicationName ?? 'shipshape',
     // TCP keep-alive notices a peer that vanished without closing the socket (a dropped NAT entry, a
-    // killed VM), so such a connection fails instead of hanging until the query timeout.
+    // killed VM) while the connection sits idle in the pool. Node's default first probe comes after the
+    // kernel's two hours; 10 s makes it minutes. The budgets, not keep-alive, bound a request's wait.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   }
   const pool: PoolConfig = {
     ...connection,
     max: readPositiveInteger(options, 'max', 10),
     idleTimeoutMillis: readPositiveInteger(options, 'idleTimeoutMs', 30_000),
+    // The server cancels a statement over its budget and aborts its transaction: nothing of it is kept.
     statement_timeout: statementTimeoutMs,
-    query_timeout: readPositiveInteger(
-      options,
-      'queryTimeoutMs',
-      statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
-    ),
+    // The backstop for a server that stopped answering (a dropped-packet partition sends no reset and
+    // keep-alive takes minutes to notice): the query fails and pool.query discards its connection.
+    query_timeout: queryTimeoutMs,
   }
   const migrationClient: ClientConfig = {
     ...connection,

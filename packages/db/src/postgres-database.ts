@@ -1,5 +1,6 @@
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { Client, Pool, type PoolClient } from 'pg'
+import { endOnReadTimeout } from './end-on-read-timeout.ts'
 import { registerMigrationTarget } from './migration-target.ts'
 import { assertPostgresUrl, resolvePoolSettings } from './pool-settings.ts'
 import { withProbeConnection } from './probe-connection.ts'
@@ -29,7 +30,10 @@ function watchPool(pool: Pool, report: ErrorReporter): void {
   pool.on('error', report)
   // A checked-out client (inside a transaction, between two queries) emits 'error' on itself, where the
   // pool does not listen; that would crash the process too. The next query on it rejects instead.
-  pool.on('connect', (client: PoolClient) => client.on('error', report))
+  pool.on('connect', (client: PoolClient) => {
+    client.on('error', report)
+    endOnReadTimeout(client)
+  })
 }
 
 export function createPostgresDatabase<TSchema extends Record<string, unknown>>(

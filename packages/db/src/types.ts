@@ -23,14 +23,17 @@ export type AppDatabase<TSchema extends Record<string, unknown> = Record<string,
 export interface PoolOptions {
   /** Most connections open at once (default 10). */
   max?: number
-  /** Give up opening a connection, or waiting for a free one, after this long (default 5 000 ms). */
+  /** Give up opening a connection, or waiting for a free one, after this long (default 750 ms). */
   connectionTimeoutMs?: number
   /** Close a connection that sat unused this long (default 30 000 ms). */
   idleTimeoutMs?: number
-  /** The server cancels any statement running longer (default 10 000 ms), set on every connection. */
+  /** The server cancels any statement running longer (default 1 000 ms), set on every connection. */
   statementTimeoutMs?: number
-  /** The client gives up on an answer after this long (default statementTimeoutMs + 2 000 ms). */
-  queryTimeoutMs?: number
+  /**
+   * The client gives up on an answer after this long (default statementTimeoutMs + 250 ms); must be longer
+   * than statementTimeoutMs, so that the server's cancel, which rolls back, comes first.
+   */
+  queryTimeoutMs?: number | undefined
   /** Shown in `pg_stat_activity` (default `shipshape`). */
   applicationName?: string
 }

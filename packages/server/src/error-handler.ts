@@ -43,7 +43,13 @@ export function createFrameworkErrorHandler(writeHeaders: ErrorHandlingOptions['
   }
 }
 
+// A 503 is temporary by definition (a dependency down, a drain): the contract has it say when to retry. A
+// handler that knows better (load shedding, a throttle) sets its own before the error reaches this point.
+const RETRY_AFTER_SECONDS = '1'
+
 function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemError): void {
+  if (problem.status === 503 && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', RETRY_AFTER_SECONDS)
   reply
     .code(problem.status)
     .type('application/problem+json')

@@ -112,6 +112,8 @@ describe('errors become problem+json', () => {
     const down = await server.app.inject({ method: 'GET', url: '/pool' })
     expectProblem(down, 503, 'unavailable')
     expect(down.body).not.toContain('ECONNREFUSED')
+    // The contract: every 503 tells the client when to come back.
+    expect(down.headers['retry-after']).toBe('1')
   })
 
   it('keeps the status of an error carrying a 4xx statusCode but not its message', async () => {
