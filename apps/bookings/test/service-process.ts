@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { getFreePort } from '@shipshape/testing'
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url))
 const memoryProbe = new URL('./memory-probe.ts', import.meta.url).href
@@ -17,15 +17,6 @@ export type ServiceProcess = {
   memory(): Promise<Memory>
   /** Sends `signal` (SIGTERM by default) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>
-}
-
-async function getFreePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address() as { port: number }
-  probe.close()
-  await once(probe, 'close')
-  return port
 }
 
 async function waitForLiveness(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {

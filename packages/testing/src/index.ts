@@ -1,3 +1,4 @@
+export { getFreePort } from './free-port.ts'
 export { type ProxyMode, startTcpProxy, type TcpProxy } from './tcp-proxy.ts'
 export { setupTestService, type TestService } from './test-app.ts'
 export {

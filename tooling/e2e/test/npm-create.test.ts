@@ -4,13 +4,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { publishWorkspace, type Registry, startRegistry } from '@shipshape/registry'
+import { getFreePort } from '@shipshape/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishNextRelease } from './next-release.ts'
 import {
   createMachine,
   emptyDirectory,
-  getFreePort,
   interrupt,
   type Machine,
   outputOf,

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { getFreePort } from '@shipshape/testing'
 import { expect, it } from 'vitest'
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url))
@@ -33,15 +33,6 @@ it('db:migrate against an unreachable database prints one line naming it, with n
   expect(result.stderr.trim()).toBe('cannot reach the database at 127.0.0.1:1 (ECONNREFUSED)')
   expect(result.stdout).toBe('')
 })
-
-async function getFreePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address() as { port: number }
-  probe.close()
-  await once(probe, 'close')
-  return port
-}
 
 it('starts on an unreachable database, warns once that it cannot reach it, and still drains on SIGTERM', async () => {
   const child = spawn(process.execPath, ['--conditions=@shipshape/source', 'src/server.ts'], {
