@@ -53,7 +53,11 @@ describe('startRegistry: failures', () => {
 const registry = await startRegistry({ dir: ${JSON.stringify(parent.path)} })
 console.log(registry.url)
 setInterval(() => {}, 1000)`
-      const owner = spawn(process.execPath, ['--input-type=module', '--eval', script], { stdio: 'pipe' })
+      const owner = spawn(
+        process.execPath,
+        ['--conditions=@shipshape/source', '--input-type=module', '--eval', script],
+        { stdio: 'pipe' },
+      )
       const [chunk] = (await once(owner.stdout, 'data')) as [Buffer]
       const url = chunk.toString().trim()
       expect(await isPortOpen(url)).toBe(true)
