@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createTestDatabase, startTcpProxy, type TcpProxy, type TestDatabase } from '@shipshape/testing'
 import { inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -27,8 +28,14 @@ type Answer = {
   failure?: string
 }
 
+// Also kept in .vitest/figures.txt, so a run whose output shows only failures still shows the figures.
+const figures = new URL('../.vitest/figures.txt', import.meta.url)
+mkdirSync(new URL('.', figures), { recursive: true })
+writeFileSync(figures, '')
+
 function report(line: string): void {
   process.stdout.write(`[faults] ${line}\n`)
+  appendFileSync(figures, `${line}\n`)
 }
 
 /** One request, timed; a connection that fails or a request over 10 s is status 0. */
