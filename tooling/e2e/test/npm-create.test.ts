@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { publishWorkspace, type Registry, startRegistry } from '@shipshape/registry'
-import { getFreePort } from '@shipshape/testing'
-import pg from 'pg'
+import { createScratchDatabase, getFreePort, type ScratchDatabase } from '@shipshape/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishNextRelease } from './next-release.ts'
 import {
@@ -50,7 +48,7 @@ afterAll(async () => {
   writeFileSync(new URL('../.vitest/figures.txt', import.meta.url), report)
   await registry?.stop()
   removeAll(machine)
-  for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  for (const database of databases) await database.drop()
 })
 
 describe('npm create shipshape@latest, as a new user runs it', () => {
@@ -95,7 +93,7 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
     )
     expect(added.stderr).not.toMatch(/shipshape: /)
     expect(added.status).toBe(0)
-    const database = await createDatabase('e2e_billing_tests')
+    const database = await createDatabase()
     const tested = sh(
       machine,
       platform,
@@ -117,7 +115,7 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
   })
 
   it('builds, migrates and starts the service as production does; SIGINT stops it with exit 0', async () => {
-    const databaseUrl = await createDatabase('e2e_billing_service')
+    const databaseUrl = await createDatabase()
     const run = (line: string) =>
       sh(machine, platform, `source tooling/scripts/bootstrap.sh && ${line}`, { DATABASE_URL: databaseUrl })
     const built = run('pnpm --filter billing build')
@@ -200,7 +198,7 @@ describe('shipshape upgrade, when the next release ships a template fix', () => 
   })
 
   it("then passes the workspace README's own commands: everything typechecks, builds and tests", async () => {
-    const database = await createDatabase('e2e_workspace_tests')
+    const database = await createDatabase()
     const line =
       'source tooling/scripts/bootstrap.sh >/dev/null && pnpm turbo run typecheck build test && pnpm shipshape list api'
     const result = sh(machine, platform, line, { DATABASE_URL: database, PG_ADMIN_URL: adminUrl })
@@ -303,24 +301,11 @@ async function startAsPrinted(cwd: string, line: string, since: number, store: s
   expect([0, 130]).toContain(exit)
 }
 
-const databases: string[] = []
+const databases: ScratchDatabase[] = []
 
-/** A database of this run's own (a random suffix: never one an earlier run or another user made). */
-async function createDatabase(purpose: string): Promise<string> {
-  const name = `${purpose}_${randomBytes(4).toString('hex')}`
-  await admin(`CREATE DATABASE ${name}`)
-  databases.push(name)
-  const url = new URL(adminUrl ?? '')
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
+/** A database of this run's own, from the test kit; dropped when the run ends. */
+async function createDatabase(): Promise<string> {
+  const database = await createScratchDatabase(adminUrl)
+  databases.push(database)
+  return database.url
 }
