@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { GeneratorError } from '@shipshape/generator'
+import { runPnpm } from './pnpm.ts'
 
 /** What a generation and its install may change in a workspace, as it was before: restored on failure. */
 export type WorkspaceSnapshot = { files: Map<string, string | undefined>; apps: string; hadApps: boolean }
@@ -30,27 +30,11 @@ export async function restoreWorkspace(snapshot: WorkspaceSnapshot, serviceDir?:
 /**
  * Links a new service into the workspace; offline first, since the lockfile usually has every package. The
  * lockfile must change (a new importer), so CI's default of a frozen lockfile is lifted for this one install.
- * Fails with the reason pnpm gave as its last words, so the user sees why without scrolling.
+ * pnpm's own output, on the terminal, says why it failed; the error says that it did.
  */
-export function installWorkspace(root: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile'], {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'pipe'],
-    })
-    let errorOutput = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk)
-      errorOutput = (errorOutput + chunk.toString()).slice(-4000)
-    })
-    const fail = (reason: string) =>
-      reject(new GeneratorError('SHIPSHAPE_INSTALL_FAILED', `pnpm install failed (${reason})`))
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      fail(error.code === 'ENOENT' ? 'pnpm is not on PATH' : error.message),
-    )
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve()
-      else fail(signal ? `stopped by ${signal}` : `exit ${code}`)
-    })
-  })
+export async function installWorkspace(root: string): Promise<void> {
+  const run = await runPnpm(root, ['install', '--prefer-offline', '--no-frozen-lockfile'])
+  if (run.code !== 0) {
+    throw new GeneratorError('SHIPSHAPE_INSTALL_FAILED', `pnpm install failed (${run.outcome})`)
+  }
 }
