@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { loadModule } from 'libpg-query'
 import { Project } from './_project.ts'
 import { allRules } from './rules/index.ts'
@@ -27,6 +27,11 @@ export class DoctorError extends Error {
     this.name = 'DoctorError'
   }
 }
+
+/** This package's version, for the SARIF report's tool entry. */
+export const doctorVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
 
 const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { listRules } from '../src/index.ts'
@@ -119,4 +119,12 @@ describe('dependency-engines', () => {
 it('every rule has a tripping fixture in this file', () => {
   const covered = new Set([...Object.keys(trips), ...k8sRules, 'env-file-committed', 'dependency-engines'])
   expect(listRules().filter((rule) => !covered.has(rule.id))).toEqual([])
+})
+
+it('the README lists every rule with its severity, in order', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const rows = [...readme.matchAll(/^\| `([a-z0-9-]+)`\s*\| (error|warning|info)\s*\|/gm)].map(
+    ([, id, severity]) => `${id} ${severity}`,
+  )
+  expect(rows).toEqual(listRules().map((rule) => `${rule.id} ${rule.severity}`))
 })
