@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,6 +8,9 @@ import { runDoctor } from '../src/index.ts'
 import { auditAt, copyFixture } from './fixture.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+const services = readdirSync(join(repoRoot, 'apps')).filter((name) =>
+  existsSync(join(repoRoot, 'apps', name, 'package.json')),
+)
 
 describe('a service written in a hurry (Express, raw pg, no care)', () => {
   it('reports every flaw, at its line, and nothing else', async () => {
@@ -46,8 +49,12 @@ describe('a service written in a hurry (Express, raw pg, no care)', () => {
 })
 
 describe('what shipshape generates reports no finding', () => {
-  it('apps/bookings, the reference service, as checked in (with its workspace)', async () => {
-    const { findings } = await runDoctor(join(repoRoot, 'apps/bookings'))
+  it('apps/bookings is among the services audited', () => {
+    expect(services).toContain('bookings')
+  })
+
+  it.each(services)('apps/%s, as checked in (with its workspace)', async (service) => {
+    const { findings } = await runDoctor(join(repoRoot, 'apps', service))
     expect(findings).toEqual([])
   })
 
