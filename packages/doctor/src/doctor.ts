@@ -13,8 +13,10 @@ export interface DoctorOptions {
 }
 
 export interface DoctorReport {
-  /** The audited directory, absolute. */
+  /** The audited directory, absolute; finding paths are relative to it. */
   root: string
+  /** The workspace or repository root above it, absolute (SARIF paths are relative to it, as code scanning expects). */
+  workspaceRoot: string
   findings: Finding[]
 }
 
@@ -69,5 +71,5 @@ export async function runDoctor(dir: string, options: DoctorOptions = {}): Promi
       (a.column ?? 0) - (b.column ?? 0) ||
       a.rule.localeCompare(b.rule),
   )
-  return { root: project.root, findings }
+  return { root: project.root, workspaceRoot: project.workspaceRoot, findings }
 }

@@ -1,3 +1,5 @@
+import { join, relative, sep } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { DoctorReport } from './doctor.ts'
 import { listRules } from './doctor.ts'
 import type { Finding } from './types.ts'
@@ -21,9 +23,15 @@ export function formatText(report: DoctorReport): string {
   return `${blocks.join('\n\n')}\n\n${report.findings.length} findings: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} info.\n`
 }
 
+const fromWorkspace = (report: DoctorReport, file: string) =>
+  relative(report.workspaceRoot, join(report.root, file)).split(sep).join('/')
+
 const sarifLevel = { error: 'error', warning: 'warning', info: 'note' } as const
 
-/** SARIF 2.1.0, so code-scanning UIs show each finding on its line; paths are relative to the audited directory. */
+/**
+ * SARIF 2.1.0, so code-scanning UIs show each finding on its line. Paths are relative to the workspace (the
+ * repository, usually), which is how code scanning resolves them; SRCROOT says where that is.
+ */
 export function toSarif(report: DoctorReport, toolVersion: string): object {
   const rules = listRules()
   return {
@@ -47,7 +55,7 @@ export function toSarif(report: DoctorReport, toolVersion: string): object {
           },
         },
         originalUriBaseIds: {
-          SRCROOT: { uri: `file://${report.root.endsWith('/') ? report.root : `${report.root}/`}` },
+          SRCROOT: { uri: pathToFileURL(`${report.workspaceRoot}/`).href },
         },
         results: report.findings.map((finding) => ({
           ruleId: finding.rule,
@@ -57,7 +65,10 @@ export function toSarif(report: DoctorReport, toolVersion: string): object {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(finding.file), uriBaseId: 'SRCROOT' },
+                artifactLocation: {
+                  uri: encodeURI(fromWorkspace(report, finding.file)),
+                  uriBaseId: 'SRCROOT',
+                },
                 region: {
                   startLine: finding.line,
                   ...(finding.column ? { startColumn: finding.column } : {}),

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
 import { listRules, runDoctor, toSarif } from '../src/index.ts'
@@ -40,4 +42,22 @@ describe('the SARIF report', () => {
     }
     expect(validate(broken)).toBe(false)
   })
+})
+
+it('gives paths from the workspace root, where code scanning looks for them', async () => {
+  const workspace = copyFixture('hurried-service')
+  const report = await runDoctor(join(workspace, 'src'), {
+    workspaceRoot: workspace,
+    rules: ['sql-string-built'],
+  })
+  const sarif = toSarif(report, '0.1.0') as {
+    runs: {
+      originalUriBaseIds: { SRCROOT: { uri: string } }
+      results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[]
+    }[]
+  }
+  const [run] = sarif.runs
+  expect(run?.originalUriBaseIds.SRCROOT.uri).toBe(pathToFileURL(`${workspace}/`).href)
+  expect(run?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('src/server.js')
+  expect(report.findings[0]?.file).toBe('server.js')
 })
