@@ -213,11 +213,18 @@ function findWorkspaceRoot(start: string): string {
   }
 }
 
+/** Folders of tests and what only tests use (helpers, fixtures, mocks). */
+const testDirs = new Set(['test', 'tests', '__tests__', 'testing', 'fixtures', '__fixtures__', '__mocks__'])
+
 export function isTestFile(path: string): boolean {
-  const parts = path.split('/')
+  const name = basename(path)
   return (
-    /\.(?:test|spec)\.[cm]?[jt]sx?$/.test(basename(path)) ||
-    parts.slice(0, -1).some((part) => part === 'test' || part === 'tests' || part === '__tests__')
+    /\.(?:test|spec)\.[cm]?[jt]sx?$/.test(name) ||
+    name.startsWith('_test-') ||
+    path
+      .split('/')
+      .slice(0, -1)
+      .some((part) => testDirs.has(part))
   )
 }
 

@@ -43,6 +43,7 @@ const passes: Record<string, string[]> = {
   'fk-without-index': ['passes-sql', 'passes-drizzle'],
   'email-not-unique': ['passes-sql', 'passes-drizzle'],
   'docker-no-healthcheck': ['passes', 'passes-k8s'],
+  'no-graceful-shutdown': ['passes', 'passes-test-helpers'],
 }
 
 describe.each(Object.entries(trips))('%s', (rule, fixtures) => {
