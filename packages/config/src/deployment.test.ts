@@ -1,7 +1,14 @@
 import { parseEnv } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { testSchema } from './_test-schema.ts'
-import { ConfigError, defineEnv, defineServiceEnv, env, getSecretVariables, renderConfigEnv } from './index.ts'
+import {
+  ConfigError,
+  defineEnv,
+  defineServiceEnv,
+  env,
+  getSecretVariables,
+  renderConfigEnv,
+} from './index.ts'
 
 describe('renderConfigEnv', () => {
   test('writes every non-sensitive variable with its default, and no sensitive one', () => {
