@@ -1,3 +1,5 @@
+/// <reference types="@fastify/swagger" preserve="true" />
+// Brings `app.swagger()` into the published types of App: a service exports its document with it.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify'
 import { getStatusTitle, problemSchema } from './problem.ts'
