@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { type AuthContext, createAuthContext } from './auth-context.ts'
 import { checkCsrf } from './csrf.ts'
+import { AuthOptionsError } from './errors.ts'
 import { type AuthPluginOptions, resolveAuthOptions } from './options.ts'
 import { createCsrfFailed, createUnauthenticated, createUnsupportedMediaType } from './problems.ts'
 import { addAuthRouteDocs, getSessionDocs } from './route-docs.ts'
@@ -18,8 +19,9 @@ declare module 'fastify' {
     /** preHandler: sets `request.user` from a live session, or answers 401 `unauthenticated`. */
     authenticate(request: FastifyRequest): Promise<void>
     /**
-     * Guards every route declared after it in this plugin with `authenticate` (run onRequest, so the user is
-     * known before idempotency scopes a key), and documents them as needing the session cookie.
+     * Guards every route of the calling plugin with `authenticate` (run onRequest, so the user is known
+     * before idempotency scopes a key), and documents them as needing the session cookie. Call it before
+     * declaring the plugin's routes.
      */
     requireSession(): void
   }
@@ -79,7 +81,18 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.decorate('authenticate', async (request: FastifyRequest) => {
       request.user = await auth.authenticate(request)
     })
+    // A hook reaches every route of its plugin, an onRoute hook only the routes declared after it: a route
+    // declared before requireSession() would be guarded but documented as public, so that order is refused.
+    const declaredOn = new WeakSet<FastifyInstance>()
+    app.addHook('onRoute', function markDeclared(this: FastifyInstance) {
+      declaredOn.add(this)
+    })
     app.decorate('requireSession', function requireSession(this: FastifyInstance) {
+      if (declaredOn.has(this)) {
+        throw new AuthOptionsError(
+          'call app.requireSession() before declaring the routes of its plugin: it guards all of them',
+        )
+      }
       this.addHook('onRequest', this.authenticate)
       this.addHook('onRoute', (route) =>
         addRouteDocs(route, getSessionDocs(route.method, auth.securitySchemes.session)),
