@@ -17,6 +17,7 @@ export const pinnedVersions = {
   'drizzle-kit': '0.31.11',
   'drizzle-orm': '0.45.4',
   'kubernetes-models': '5.1.0',
+  'openapi-fetch': '0.17.0',
   typebox: '1.4.3',
   typescript: '7.0.2',
   vitest: '5.1.1',
