@@ -8,8 +8,8 @@ import { createScratchDatabase, getFreePort } from '@shipshape/testing'
 import autocannon from 'autocannon'
 
 /**
- * The generated reference service (apps/bookings) started as its Dockerfile's CMD starts it (built dist/,
- * `node --import @shipshape/telemetry/register dist/server.js`, APP_ENV=production, PostgreSQL on a scratch
+ * The generated reference service (apps/bookings) started as its Dockerfile's CMD starts it (built dist/, the
+ * CMD's arguments read from the Dockerfile, APP_ENV=production, PostgreSQL on a scratch
  * database migrated first with dist/migrate.js), measured side by side with bare Fastify and a hand-written
  * Fastify + pg + jose service, in paired rounds that rotate which side goes first. Prints ratios and p99 per
  * row, cold start to /readyz 200 and RSS. BENCH_SMOKE=1: one short round of everything (a CI check that the
@@ -128,10 +128,21 @@ interface Service {
   coldMs: number
 }
 
+/** The image's exec-form CMD (`CMD ["node", ...]`), read from the Dockerfile so the two cannot drift apart. */
+function readDockerCmd(): string[] {
+  const dockerfile = readFileSync(`${serviceDir}Dockerfile`, 'utf8')
+  const line = dockerfile.split('\n').find((each) => each.startsWith('CMD ['))
+  if (line === undefined) throw new Error('apps/bookings/Dockerfile has no exec-form CMD')
+  const [command, ...args] = JSON.parse(line.slice('CMD '.length)) as string[]
+  if (command !== 'node') throw new Error(`the CMD runs ${command}, not node`)
+  return args
+}
+const dockerCmd = readDockerCmd()
+
 async function startService(variant: Variant, databaseUrl: string): Promise<Service> {
   const port = await getFreePort()
   const started = performance.now()
-  const child = startChild(['--import', '@shipshape/telemetry/register', 'dist/server.js'], {
+  const child = startChild(dockerCmd, {
     cwd: serviceDir,
     env: { ...serviceEnv(databaseUrl, port), ...variantEnv(variant) },
   })
@@ -206,7 +217,7 @@ if (!existsSync(`${serviceDir}dist/server.js`))
 const scratch = await createScratchDatabase(ADMIN_URL)
 try {
   console.log(
-    `node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
+    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
   )
   const migrate = startChild(['dist/migrate.js'], {
     cwd: serviceDir,
@@ -249,6 +260,13 @@ try {
   const finer = startChild(['--conditions=@shipshape/source', 'servers.ts'], { cwd: benchDir })
   const finerUrls = await firstJsonLine<{ bare: string; shipshape: string }>(finer)
 
+  // Idle: started, ready, nothing served yet.
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  const idleRss = Object.fromEntries(
+    Object.entries(services).map(([name, service]) => [name, rssMiB(service.child)]),
+  )
+  const baselineRss = rssMiB(baselines.child)
+
   // One account, 25 bookings: the list reads 20 + 1 rows and answers a page with a next cursor.
   const origin = services.idle.url
   const signup = await fetch(`${origin}/auth/signup`, {
@@ -269,12 +287,6 @@ try {
     })
     if (created.status !== 201) throw new Error(`seeding answered ${created.status}`)
   }
-
-  await new Promise((resolve) => setTimeout(resolve, 1000))
-  const idleRss = Object.fromEntries(
-    Object.entries(services).map(([name, service]) => [name, rssMiB(service.child)]),
-  )
-  const baselineRss = rssMiB(baselines.child)
 
   console.log('\n| row | ours | baseline | throughput | p99 |\n|---|---|---|---|---|')
   const health = await runRounds('/healthz', {
@@ -318,7 +330,7 @@ try {
   const baselineCold = `| cold start, hand-written Fastify + pg + jose | ${median(coldBaseline).toFixed(0)} |`
   rows.push(baselineCold)
   console.log(baselineCold)
-  console.log('\n| RSS (MiB) | idle, after start | after the load |\n|---|---|---|')
+  console.log('\n| RSS (MiB) | idle (ready, nothing served) | after the load |\n|---|---|---|')
   for (const name of Object.keys(services)) {
     const line = `| RSS, service ${name} | ${idleRss[name]?.toFixed(0)} | ${loadedRss[name]?.toFixed(0)} |`
     rows.push(line)
