@@ -1,7 +1,11 @@
-import { FastifyOtelInstrumentation } from '@fastify/otel'
+import { createRequire } from 'node:module'
+import type * as FastifyOtel from '@fastify/otel'
 import type { Instrumentation } from '@opentelemetry/instrumentation'
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
+import type * as InstrumentationHttp from '@opentelemetry/instrumentation-http'
+import type * as InstrumentationPg from '@opentelemetry/instrumentation-pg'
+
+// Loaded when tracing starts, not when this package is imported (OTEL_SDK_DISABLED=true loads none of them).
+const require = createRequire(import.meta.url)
 
 /** Module specifiers the ESM hook must intercept; every other module loads untouched. */
 export const HOOKED_MODULES = ['pg', 'pg-pool', 'http', 'https']
@@ -21,6 +25,9 @@ function getRequestPath(url: string | undefined): string {
 export function createInstrumentations(ignoredPaths: readonly string[]): Instrumentation[] {
   const ignored = new Set(ignoredPaths)
   const isIgnored = (url: string | undefined) => ignored.has(getRequestPath(url))
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof InstrumentationHttp
+  const { FastifyOtelInstrumentation } = require('@fastify/otel') as typeof FastifyOtel
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof InstrumentationPg
   return [
     new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isIgnored(request.url) }),
     // Registers its plugin on every Fastify instance as it is created: services add nothing. One span for
