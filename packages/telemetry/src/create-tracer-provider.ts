@@ -1,5 +1,13 @@
 import { createRequire } from 'node:module'
-import { context, diag, propagation, type TextMapPropagator, trace } from '@opentelemetry/api'
+import {
+  context,
+  diag,
+  ProxyTracerProvider,
+  propagation,
+  type TextMapPropagator,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api'
 import type * as ContextAsyncHooks from '@opentelemetry/context-async-hooks'
 import type * as Core from '@opentelemetry/core'
 import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http'
@@ -17,6 +25,15 @@ export interface TracerProviderSettings {
   /** An exporter was asked for (endpoint or `OTEL_TRACES_EXPORTER`); otherwise spans go nowhere. */
   exportRequested: boolean
 }
+
+/**
+ * Tracers whose spans repeat what an instrumentation records. drizzle-orm makes spans of its own for every
+ * query phase (prepare, execute, map) whenever `@opentelemetry/api` resolves; the pg instrumentation's span
+ * is the database span. Their tracer is a no-op one, whose spans carry the parent's context, so the pg
+ * spans still hang under the route.
+ */
+export const SILENCED_TRACERS: ReadonlySet<string> = new Set(['drizzle-orm'])
+const silencedTracer: Tracer = new ProxyTracerProvider().getTracer('silenced')
 
 function withoutUndefined<T extends object>(settings: T): Partial<T> {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<T>
@@ -139,7 +156,12 @@ export function createTracerProvider(settings: TracerProviderSettings): SdkTrace
     eventCountLimit: core.getNumberFromEnv('OTEL_SPAN_EVENT_COUNT_LIMIT'),
     linkCountLimit: core.getNumberFromEnv('OTEL_SPAN_LINK_COUNT_LIMIT'),
   })
-  const provider = new sdk.TracerProvider({
+  class ScopedTracerProvider extends sdk.TracerProvider {
+    override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+      return SILENCED_TRACERS.has(name) ? silencedTracer : super.getTracer(name, version, options)
+    }
+  }
+  const provider = new ScopedTracerProvider({
     ...(sampler === undefined ? {} : { sampler }),
     ...(Object.keys(spanLimits).length === 0 ? {} : { spanLimits }),
     resource,

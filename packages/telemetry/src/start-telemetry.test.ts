@@ -1,4 +1,4 @@
-import { createNoopMeter, metrics, SpanKind } from '@opentelemetry/api'
+import { createNoopMeter, metrics, SpanKind, trace } from '@opentelemetry/api'
 import {
   BatchSpanProcessor,
   InMemorySpanExporter,
@@ -149,6 +149,11 @@ describe('startTelemetry in process', () => {
 
     expect(spans.map((span) => span.name.split(' - ')[0]).sort()).toEqual(['handler', 'request'])
     expect(spans.every((span) => span.spanContext().traceId === server.spanContext().traceId)).toBe(true)
+  })
+
+  it('records no span of drizzle-orm, whose query spans repeat the pg ones', () => {
+    expect(trace.getTracer('drizzle-orm').startSpan('drizzle.operation').isRecording()).toBe(false)
+    expect(trace.getTracer('anything-else').startSpan('work').isRecording()).toBe(true)
   })
 
   it('gives log lines the active span ids inside a request and nothing outside one', async () => {
