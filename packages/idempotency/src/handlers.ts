@@ -116,7 +116,10 @@ export function createOnSend(options: ResolvedOptions) {
     done: (error: Error | null, payload?: unknown) => void,
   ): void {
     const pending = takePendingKey(request)
-    if (pending === undefined) return done(null, payload)
+    if (pending === undefined) {
+      done(null, payload)
+      return
+    }
     store(request, reply, payload, pending).then(
       (body) => done(null, body),
       (error: Error) => done(error),
@@ -131,7 +134,10 @@ export function releaseUnsentKey(
   done: (error?: Error) => void,
 ): void {
   const pending = takePendingKey(request)
-  if (pending === undefined) return done()
+  if (pending === undefined) {
+    done()
+    return
+  }
   releaseKey(request, pending).then(() => done(), done)
 }
 
