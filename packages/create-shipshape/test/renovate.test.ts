@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { pinnedVersions } from '@shipshape/generator'
 import { Ajv } from 'ajv'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
@@ -127,5 +128,46 @@ describe('the workspace Renovate config', () => {
     )
     const named = [...dockerfile.matchAll(/\bpnpm@(\d+\.\d+\.\d+)/g)].map((match) => match[1])
     expect(found).toEqual(named)
+  })
+})
+
+// This repository's own renovate.json: the same schema, and its regex managers find every pin they are for.
+describe("the shipshape repository's Renovate config", () => {
+  const own: RenovateConfig = JSON.parse(readFileSync(new URL('renovate.json', repoRoot), 'utf8'))
+  const managersFor = (path: string) =>
+    own.customManagers.filter((manager) =>
+      manager.managerFilePatterns.some((pattern) => new RegExp(pattern.slice(1, -1)).test(path)),
+    )
+  const found = (path: string) => {
+    const text = readFileSync(new URL(path, repoRoot), 'utf8')
+    return managersFor(path).flatMap((manager) =>
+      manager.matchStrings.flatMap((pattern) =>
+        [...text.matchAll(new RegExp(pattern, 'g'))].map((match) => ({
+          name: match.groups?.depName ?? manager.depNameTemplate,
+          ...match.groups,
+        })),
+      ),
+    )
+  }
+
+  it(`is valid against Renovate ${schema['x-renovate-version']}'s schema and names only known options`, () => {
+    expect(problems(own)).toEqual([])
+  })
+
+  it('finds every image of templates/service.json with its tag and digest', () => {
+    const images = JSON.parse(readFileSync(new URL('templates/service.json', repoRoot), 'utf8'))
+      .images as Record<string, { ref: string }>
+    const refs = found('templates/service.json').map(
+      (dep) => `${dep.depName}:${dep.currentValue}@${dep.currentDigest}`,
+    )
+    expect(refs).toEqual(Object.values(images).map((image) => image.ref))
+  })
+
+  it("finds every version of the generator's table, and its pnpm", () => {
+    const deps = found('packages/generator/src/versions.ts')
+    expect(deps.map((dep) => [dep.name, dep.currentValue])).toEqual([
+      ...Object.entries(pinnedVersions),
+      ['pnpm', JSON.parse(readFileSync(new URL('package.json', repoRoot), 'utf8')).packageManager.slice(5)],
+    ])
   })
 })

@@ -69,6 +69,14 @@ describe('the workspace CI workflow', () => {
     }
   })
 
+  it("is described in the package README: each action's release and commit", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const pinned = [...text.matchAll(/uses: ([\w.-]+\/[\w./-]+)@([0-9a-f]{40}) # (v[\d.]+)/g)]
+    for (const [, action, sha, release] of pinned) {
+      expect(readme).toMatch(new RegExp(`\\| \`${action}\`\\s+\\| ${release}\\s+\\| \`${sha}\` \\|`))
+    }
+  })
+
   it('runs PostgreSQL from the image the service template pins, by digest', () => {
     const image = workflow.jobs.check?.services?.postgres?.image
     expect(image).toBe(pins.postgresImage)
