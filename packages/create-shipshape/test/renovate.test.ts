@@ -138,7 +138,8 @@ describe("the shipshape repository's Renovate config", () => {
     own.customManagers.filter((manager) =>
       manager.managerFilePatterns.some((pattern) => new RegExp(pattern.slice(1, -1)).test(path)),
     )
-  const found = (path: string) => {
+  type Found = { name: string; depName?: string; currentValue?: string; currentDigest?: string }
+  const found = (path: string): Found[] => {
     const text = readFileSync(new URL(path, repoRoot), 'utf8')
     return managersFor(path).flatMap((manager) =>
       manager.matchStrings.flatMap((pattern) =>
