@@ -1,15 +1,15 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readPins } from '../read-pins.ts'
 import type { Pins } from '../src/pins.ts'
 import { renderWorkspace } from '../src/render-workspace.ts'
 
+export type RenderedTemplate = { dir: string; pins: Pins; files: string[]; remove: () => void }
+
 /** The workspace template rendered, as `npm create` writes it, with the pins the build would bake in. */
-export async function renderTemplate(
-  name = 'my-platform',
-): Promise<{ dir: string; pins: Pins; files: string[] }> {
+export async function renderTemplate(name = 'my-platform'): Promise<RenderedTemplate> {
   const pins = await readPins()
   const dir = join(mkdtempSync(join(tmpdir(), 'create-shipshape-template-')), name)
   const files = await renderWorkspace(
@@ -17,5 +17,5 @@ export async function renderTemplate(
     { ...pins, name },
     fileURLToPath(new URL('../template/', import.meta.url)),
   )
-  return { dir, pins, files }
+  return { dir, pins, files, remove: () => rmSync(dirname(dir), { recursive: true, force: true }) }
 }

@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { pinnedVersions } from '@shipshape/generator'
 import { Ajv } from 'ajv'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { renderTemplate } from './render-template.ts'
+import { type RenderedTemplate, renderTemplate } from './render-template.ts'
 
 // Renovate's own JSON schema, as published inside the `renovate` npm package (see schemas/README.md).
 const schema = JSON.parse(
@@ -19,14 +19,18 @@ type RenovateConfig = Record<string, unknown> & {
   customManagers: { matchStrings: string[]; depNameTemplate: string; managerFilePatterns: string[] }[]
 }
 
+let rendered: RenderedTemplate
 let config: RenovateConfig
 let workspace: { minimumReleaseAge: number; minimumReleaseAgeExclude: string[] }
 
 beforeAll(async () => {
-  const { dir } = await renderTemplate()
+  rendered = await renderTemplate()
+  const { dir } = rendered
   config = JSON.parse(readFileSync(join(dir, 'renovate.json'), 'utf8'))
   workspace = parse(readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8'))
 })
+
+afterAll(() => rendered?.remove())
 
 // The schema allows unknown keys (Renovate itself warns about them at run time); a misspelt option would
 // silently do nothing, so the names are checked against the schema's own lists as well. A package rule or a

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import type { Pins } from '../src/pins.ts'
-import { renderTemplate } from './render-template.ts'
+import { type RenderedTemplate, renderTemplate } from './render-template.ts'
 
 // The CI workflow a new workspace gets, as written (the template rendered with this repository's pins).
 type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown> }
@@ -17,18 +17,21 @@ type Job = {
 }
 type Workflow = { permissions?: unknown; concurrency?: Record<string, unknown>; jobs: Record<string, Job> }
 
+let rendered: RenderedTemplate
 let pins: Pins
 let text: string
 let workflow: Workflow
 let scripts: Record<string, string>
 
 beforeAll(async () => {
-  const rendered = await renderTemplate()
+  rendered = await renderTemplate()
   pins = rendered.pins
   text = readFileSync(join(rendered.dir, '.github/workflows/ci.yml'), 'utf8')
   workflow = parse(text)
   scripts = JSON.parse(readFileSync(join(rendered.dir, 'package.json'), 'utf8')).scripts
 })
+
+afterAll(() => rendered?.remove())
 
 /** Errors GitHub's own workflow parser (the schema github.com and its editor use) finds in a workflow. */
 async function validate(content: string): Promise<string[]> {
@@ -113,7 +116,7 @@ describe('the workspace CI workflow', () => {
     const named = runs().flatMap((run) => [...run.matchAll(/\bpnpm (?!install|turbo|audit)([\w:-]+)/g)])
     expect(named.length).toBeGreaterThan(0)
     for (const [, script] of named) expect(scripts, script).toHaveProperty(script as string)
-    expect(scripts.lint).toBe('biome ci .')
+    expect(scripts.lint).toBe('biome ci --formatter-enabled=false .')
   })
 
   it('builds each service image from the workspace root and keeps a CycloneDX SBOM of it', () => {
