@@ -205,7 +205,8 @@ describe('shipshape upgrade, when the next release ships a template fix', () => 
     const line =
       'source tooling/scripts/bootstrap.sh >/dev/null && pnpm lint && pnpm turbo run typecheck build test && pnpm shipshape list api'
     const result = sh(machine, platform, line, { DATABASE_URL: database, PG_ADMIN_URL: adminUrl })
-    expect(result.status, result.stdout.slice(-3000)).toBe(0)
+    // Biome reports on stderr: both streams, so a lint failure says which file.
+    expect(result.status, (result.stdout + result.stderr).slice(-3000)).toBe(0)
     expect(result.stdout).toMatch(/Tasks:\s+6 successful, 6 total/)
     expect(result.stdout).toMatch(/^base\s+\d+\.\d+\.\d+\s+(current|modified)/m)
     figures.push(
