@@ -5,7 +5,7 @@ import { loadEnv } from '@shipshape/config'
 import type { App } from '@shipshape/server'
 import { setupTestService, watchOpenApiConformance } from '@shipshape/testing'
 import { afterAll, expect } from 'vitest'
-import { buildApp } from '../src/app.ts'
+import { type BuildOptions, buildApp } from '../src/app.ts'
 import { envSchema } from '../src/config.ts'
 import { migrationsFolder } from '../src/db/client.ts'
 import * as schema from '../src/db/schema.ts'
@@ -39,6 +39,10 @@ export async function setupService(
     env?: Record<string, string>
     /** For a test that breaks the database on purpose: its 500s are expected, and never documented. */
     provokesServerErrors?: boolean
+    /** Server limits a test reaches quickly (see `BuildOptions`). */
+    limits?: BuildOptions['limits']
+    /** Collects every documented answer the file's requests produced, as `METHOD /path status`. */
+    observed?: Set<string>
   } = {},
 ) {
   const logs: string[] = []
@@ -54,8 +58,15 @@ export async function setupService(
     schema,
     migrationsFolder,
     build: async (database) => {
-      const app = await buildApp(config, database, { logger: { level: 'debug', stream }, auth: options.auth })
-      violations = watchOpenApiConformance(app, { ignoreStatuses: options.provokesServerErrors ? [500] : [] })
+      const app = await buildApp(config, database, {
+        logger: { level: 'debug', stream },
+        auth: options.auth,
+        limits: options.limits,
+      })
+      violations = watchOpenApiConformance(app, {
+        ignoreStatuses: options.provokesServerErrors ? [500] : [],
+        observed: options.observed,
+      })
       return app
     },
   })

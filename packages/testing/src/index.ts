@@ -1,8 +1,10 @@
 export { getFreePort } from './free-port.ts'
 export {
   createInjectFetch,
+  createOpenApiResponseChecker,
   type LintProblem,
   lintOpenApi,
+  listDocumentedResponses,
   type OpenApiDocument,
   renderOpenApiTypes,
   watchOpenApiConformance,

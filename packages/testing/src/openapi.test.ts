@@ -1,6 +1,13 @@
 import { createServer } from '@shipshape/server'
 import { afterAll, describe, expect, it } from 'vitest'
-import { lintOpenApi, renderOpenApiTypes, watchOpenApiConformance } from './openapi.ts'
+import {
+  createOpenApiResponseChecker,
+  lintOpenApi,
+  listDocumentedResponses,
+  type OpenApiDocument,
+  renderOpenApiTypes,
+  watchOpenApiConformance,
+} from './openapi.ts'
 
 const app = await createServer({
   name: 'conformance',
@@ -8,7 +15,8 @@ const app = await createServer({
   underPressure: false,
   logger: { level: 'silent' },
 })
-const violations = watchOpenApiConformance(app)
+const observed = new Set<string>()
+const violations = watchOpenApiConformance(app, { observed })
 let answer: { status: number; body: unknown } = { status: 200, body: { name: 'ok' } }
 app.get(
   '/things/:id',
@@ -48,6 +56,31 @@ describe('watchOpenApiConformance', () => {
     expect(violations).toEqual([
       expect.stringMatching(/^GET \/things\/\{id\} → 400: .*must have required property/),
     ])
+  })
+
+  it('records the documented answers it saw conform, and only those', async () => {
+    observed.clear()
+    answer = { status: 200, body: { name: 'ok' } }
+    await app.inject({ url: '/things/1' })
+    answer = { status: 400, body: { message: 'not a problem document' } }
+    await app.inject({ url: '/things/1' })
+    expect([...observed]).toEqual(['GET /things/{id} 200'])
+    const documented = listDocumentedResponses(app.swagger() as OpenApiDocument)
+    expect(documented).toEqual(expect.arrayContaining(['GET /things/{id} 200', 'GET /things/{id} 400']))
+    expect(documented.filter((pair) => !observed.has(pair))).toContain('GET /things/{id} 400')
+  })
+
+  it('checks an answer sent outside the hooks (a raw-socket 408) with the same rules', () => {
+    const check = createOpenApiResponseChecker(app.swagger() as OpenApiDocument)
+    const problem = JSON.stringify({
+      type: 'about:blank',
+      title: 'Request Timeout',
+      status: 408,
+      code: 'request_timeout',
+      requestId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    })
+    expect(check('GET', '/things/{id}', 408, 'application/problem+json', problem)).toBeUndefined()
+    expect(check('GET', '/things/:id', 408, 'application/json', problem)).toMatch(/sent application\/json/)
   })
 })
 

@@ -54,15 +54,33 @@ function toDocumentPath(url: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
 }
 
-function createResponseChecker(document: OpenApiDocument) {
+/**
+ * Every (operation, status) pair the document lists, as `METHOD /path status` (`POST /items 201`): what a
+ * service's tests must have produced at least once.
+ */
+export function listDocumentedResponses(document: OpenApiDocument): string[] {
+  return Object.entries(document.paths ?? {}).flatMap(([path, operations]) =>
+    Object.entries(operations).flatMap(([method, operation]) =>
+      Object.keys(operation.responses ?? {}).map((status) => `${method.toUpperCase()} ${path} ${status}`),
+    ),
+  )
+}
+
+/**
+ * Checks one response against the document: returns why it does not conform (a status the route does not
+ * list, a body off its schema), or undefined when it does or the route is not documented. `url` is the
+ * route's path as Fastify names it (`/items/:id`) or as the document does (`/items/{id}`). For answers sent
+ * outside Fastify's hooks (a 408 on the raw socket), which `watchOpenApiConformance` cannot see.
+ */
+export function createOpenApiResponseChecker(document: OpenApiDocument) {
   const ajv = new Ajv2020({ strict: false, allErrors: true })
   addFormats.default(ajv)
   const validators = new Map<JsonObject, ValidateFunction>()
   return (method: string, url: string, status: number, contentType: string, body: string) => {
     const path = toDocumentPath(url)
-    const operation = document.paths?.[path]?.[method.toLowerCase()]
+    const operation = document.paths?.[path]?.[method.toLowerCase()] as Operation | undefined
     if (operation === undefined) return undefined
-    const where = `${method} ${path} → ${status}`
+    const where = `${method.toUpperCase()} ${path} → ${status}`
     const response = operation.responses?.[String(status)]
     if (response === undefined) return `${where}: a status the document does not list`
     // Fastify drops the body of a 204 and a 304 after onSend, whatever was serialised.
@@ -87,14 +105,17 @@ function createResponseChecker(document: OpenApiDocument) {
  * the route, and the body must match the documented schema of its media type (ajv, JSON Schema 2020-12).
  * Returns the list it fills with what did not; routes the document hides are not checked. Call before
  * `ready()`. `ignoreStatuses` is for a test that provokes a status on purpose (a 500 is never documented).
+ * `observed`, when given, collects each conforming answer of a documented route as `METHOD /path status`
+ * (as `listDocumentedResponses` names them), so a test can prove every documented answer was produced.
  */
 export function watchOpenApiConformance(
   app: App,
-  options: { ignoreStatuses?: readonly number[] } = {},
+  options: { ignoreStatuses?: readonly number[]; observed?: Set<string> } = {},
 ): string[] {
   const violations: string[] = []
   const ignored = new Set(options.ignoreStatuses ?? [])
-  let check: ReturnType<typeof createResponseChecker> | undefined
+  let check: ReturnType<typeof createOpenApiResponseChecker> | undefined
+  let document: OpenApiDocument | undefined
   app.addHook('onSend', async (request, reply, payload) => {
     const url = request.routeOptions.url
     if (
@@ -104,10 +125,17 @@ export function watchOpenApiConformance(
     ) {
       return payload
     }
-    check ??= createResponseChecker(app.swagger() as OpenApiDocument)
+    document ??= app.swagger() as OpenApiDocument
+    check ??= createOpenApiResponseChecker(document)
     const contentType = String(reply.getHeader('content-type') ?? '')
     const violation = check(request.method, url, reply.statusCode, contentType, String(payload ?? ''))
     if (violation !== undefined) violations.push(violation)
+    else if (options.observed !== undefined) {
+      const path = toDocumentPath(url)
+      const pair = `${request.method} ${path} ${reply.statusCode}`
+      if (document.paths?.[path]?.[request.method.toLowerCase()]?.responses?.[reply.statusCode] !== undefined)
+        options.observed.add(pair)
+    }
     return payload
   })
   return violations

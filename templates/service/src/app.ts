@@ -12,6 +12,11 @@ export type BuildOptions = {
   logger?: ServerOptions['logger']
   /** Overrides for the auth plugin; tests use them (cheaper hashing, tighter throttles), services need none. */
   auth?: Partial<AuthPluginOptions>
+  /**
+   * Server limits tests reach in seconds instead of minutes (a late request's 408, load shedding's 503);
+   * services need none.
+   */
+  limits?: Pick<ServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'underPressure'>
 }
 
 /**
@@ -26,6 +31,7 @@ export async function buildApp(
 ): Promise<App> {
   const app = await createServer({
     name: '{{name}}',
+    ...options.limits,
     logger: options.logger ?? { level: config.LOG_LEVEL },
     cors: { origins: config.CORS_ORIGINS },
     trustProxy: config.TRUST_PROXY,
