@@ -6,6 +6,7 @@ import { webhooksPlugin } from '@shipshape/webhooks'
 import type { Env } from './config.ts'
 import { migrationsFolder, type ServiceDatabase } from './db/client.ts'
 import { bookingsRoutes } from './routes/bookings.ts'
+import { resourcesRoutes } from './routes/resources.ts'
 import { handleWebhook } from './webhooks.ts'
 
 export type BuildOptions = {
@@ -69,6 +70,11 @@ export async function buildApp(
     },
     onEvent: handleWebhook,
   })
-  await app.register(bookingsRoutes, { prefix: '/bookings', db: database.db })
+  await app.register(resourcesRoutes, { prefix: '/resources', db: database.db })
+  await app.register(bookingsRoutes, {
+    prefix: '/bookings',
+    db: database.db,
+    holdSeconds: config.BOOKING_HOLD_SECONDS,
+  })
   return app
 }

@@ -1,4 +1,4 @@
-import { defineServiceEnv, type InferEnv } from '@shipshape/config'
+import { defineServiceEnv, env, type InferEnv } from '@shipshape/config'
 
 /**
  * The environment of bookings: read once at boot and checked as a whole (every problem is reported at
@@ -11,7 +11,14 @@ import { defineServiceEnv, type InferEnv } from '@shipshape/config'
  */
 export const envSchema = defineServiceEnv({
   defaultPort: 3000,
-  fields: {},
+  fields: {
+    BOOKING_HOLD_SECONDS: env.integer({
+      default: 600,
+      min: 1,
+      max: 86_400,
+      description: 'How long a new booking holds its slot while the payment is made (seconds).',
+    }),
+  },
 })
 
 export type Env = InferEnv<typeof envSchema>

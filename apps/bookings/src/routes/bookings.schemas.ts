@@ -5,36 +5,27 @@ import { Type } from 'typebox'
 export const bookingSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    name: Type.String(),
-    description: Type.Union([Type.String(), Type.Null()]),
+    resourceId: Type.String({ format: 'uuid' }),
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
+    status: Type.Union([
+      Type.Literal('held'),
+      Type.Literal('confirmed'),
+      Type.Literal('cancelled'),
+      Type.Literal('expired'),
+    ]),
+    holdExpiresAt: Type.String({ format: 'date-time' }),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
 )
 
-const name = Type.String({ minLength: 1, maxLength: 200 })
-const description = Type.String({ maxLength: 2000 })
-
 export const createBookingBody = Type.Object(
-  { name, description: Type.Optional(description) },
-  { additionalProperties: false },
-)
-
-export const updateBookingBody = Type.Object(
-  { name: Type.Optional(name), description: Type.Optional(description) },
-  { additionalProperties: false, minProperties: 1 },
-)
-
-export const bookingParams = Type.Object(
-  { id: Type.String({ format: 'uuid' }) },
-  { additionalProperties: false },
-)
-
-export const listBookingsQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    resourceId: Type.String({ format: 'uuid' }),
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
 )

@@ -1,35 +1,57 @@
 import { ownedBy, requireUser } from '@shipshape/auth'
 import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
 import { getRequestDatabase } from '@shipshape/idempotency'
-import { type App, ProblemError } from '@shipshape/server'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import type { App } from '@shipshape/server'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
-import { bookings } from '../db/schema.ts'
+import { bookings, resources } from '../db/schema.ts'
+import { type BookingRow, getSqlState, holdSlot, isLapsed } from '../domain/booking-store.ts'
+import { fitsOpeningHours } from '../domain/opening-hours.ts'
 import * as schemas from './bookings.schemas.ts'
+import {
+  invalidCursor,
+  invalidSlot,
+  notCancellable,
+  notFound,
+  outsideOpeningHours,
+  slotTaken,
+} from './problems.ts'
+import { idParams, pageQuery } from './resources.schemas.ts'
 
-type BookingRow = typeof bookings.$inferSelect
+const MAX_SLOT_MS = 24 * 60 * 60 * 1000
 
-const invalidCursor = () =>
-  new ProblemError({
-    status: 400,
-    code: 'validation_failed',
-    title: 'Bad Request',
-    detail: 'The cursor is not one this service issued.',
-  })
-
-const notFound = () =>
-  new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'No booking with that id.' })
+export type BookingsRoutesOptions = { db: AppDatabase<typeof schema>; holdSeconds: number }
 
 function toBooking(row: BookingRow) {
-  const { id, name, description, createdAt, updatedAt } = row
-  return { id, name, description, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
+  return {
+    id: row.id,
+    resourceId: row.resourceId,
+    startsAt: row.startsAt.toISOString(),
+    endsAt: row.endsAt.toISOString(),
+    // A lapsed hold reads as expired at once, even before a new booking moves the row itself.
+    status: isLapsed(row) ? ('expired' as const) : row.status,
+    holdExpiresAt: row.holdExpiresAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+function readSlot(body: { startsAt: string; endsAt: string }) {
+  const startsAt = new Date(body.startsAt)
+  const endsAt = new Date(body.endsAt)
+  if (!(endsAt > startsAt)) throw invalidSlot('endsAt must be after startsAt.')
+  if (endsAt.getTime() - startsAt.getTime() > MAX_SLOT_MS) throw invalidSlot('A slot lasts at most 24 hours.')
+  if (startsAt.getTime() <= Date.now()) throw invalidSlot('startsAt is in the past.')
+  return { startsAt, endsAt }
 }
 
 /**
- * CRUD for /bookings, each row visible to its owner only: another user's row is a 404, never a 403, so
- * ids reveal nothing. Every query is parameterized by drizzle; every input and output has a closed schema.
+ * /bookings: hold a slot of a resource (201, `held` until holdExpiresAt; the payment provider's webhook
+ * confirms it), list and read your own, cancel. Any signed-in user may book a resource whose id they have.
+ * A double booking is refused by PostgreSQL itself (the bookings_no_overlap exclusion constraint) and
+ * answered 409 slot_taken; nothing here checks for overlaps, so no race can slip between a check and a write.
  */
-export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof schema> }): Promise<void> {
+export async function bookingsRoutes(app: App, { db, holdSeconds }: BookingsRoutesOptions): Promise<void> {
   // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
   app.addHook('onRequest', app.authenticate)
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
@@ -42,21 +64,32 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
       schema: { body: schemas.createBookingBody, response: { 201: schemas.bookingSchema } },
     },
     async (request, reply) => {
-      // Through the request's idempotency transaction: the row and the stored response commit together.
-      const [row] = await getRequestDatabase(request, db)
-        .insert(bookings)
-        .values({ ...request.body, ownerId: requireUser(request).id })
-        .returning()
-      if (!row) throw new Error('insert returned no row')
-      return reply.code(201).send(toBooking(row))
+      const { startsAt, endsAt } = readSlot(request.body)
+      const [resource] = await db.select().from(resources).where(eq(resources.id, request.body.resourceId))
+      if (!resource) throw notFound('resource')
+      if (!fitsOpeningHours(resource, startsAt, endsAt)) throw outsideOpeningHours()
+      try {
+        // Through the request's idempotency transaction (a savepoint inside it): the booking and the stored
+        // response commit together, so a retried request with the same key gets this booking back.
+        const row = await holdSlot(getRequestDatabase(request, db), {
+          ownerId: requireUser(request).id,
+          resourceId: resource.id,
+          startsAt,
+          endsAt,
+          holdSeconds,
+        })
+        return reply.code(201).header('location', `/bookings/${row.id}`).send(toBooking(row))
+      } catch (error) {
+        const { code, constraint } = getSqlState(error)
+        if (code === '23P01' && constraint === 'bookings_no_overlap') throw slotTaken()
+        throw error
+      }
     },
   )
 
   app.get(
     '/',
-    {
-      schema: { querystring: schemas.listBookingsQuery, response: { 200: schemas.bookingsPage } },
-    },
+    { schema: { querystring: pageQuery, response: { 200: schemas.bookingsPage } } },
     async (request) => {
       const { limit, cursor } = request.query
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
@@ -85,42 +118,31 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
 
   app.get(
     '/:id',
-    {
-      schema: { params: schemas.bookingParams, response: { 200: schemas.bookingSchema } },
-    },
+    { schema: { params: idParams, response: { 200: schemas.bookingSchema } } },
     async (request) => {
       const [row] = await db.select().from(bookings).where(mine(request, request.params.id))
-      if (!row) throw notFound()
+      if (!row) throw notFound('booking')
       return toBooking(row)
     },
   )
 
-  app.patch(
-    '/:id',
-    {
-      schema: {
-        params: schemas.bookingParams,
-        body: schemas.updateBookingBody,
-        response: { 200: schemas.bookingSchema },
-      },
-    },
+  // Cancelling frees the slot at once (a cancelled row leaves the exclusion constraint). It is idempotent:
+  // cancelling a cancelled booking answers the same 200. The transition is one conditional UPDATE, so it
+  // cannot race a confirmation into an impossible state.
+  app.post(
+    '/:id/cancel',
+    { schema: { params: idParams, response: { 200: schemas.bookingSchema } } },
     async (request) => {
-      const [row] = await db
+      const [cancelled] = await db
         .update(bookings)
-        .set({ ...request.body, updatedAt: new Date() })
-        .where(mine(request, request.params.id))
+        .set({ status: 'cancelled', updatedAt: sql`now()` })
+        .where(and(mine(request, request.params.id), inArray(bookings.status, ['held', 'confirmed'])))
         .returning()
-      if (!row) throw notFound()
-      return toBooking(row)
+      if (cancelled) return toBooking(cancelled)
+      const [row] = await db.select().from(bookings).where(mine(request, request.params.id))
+      if (!row) throw notFound('booking')
+      if (row.status === 'cancelled') return toBooking(row)
+      throw notCancellable()
     },
   )
-
-  app.delete('/:id', { schema: { params: schemas.bookingParams } }, async (request, reply) => {
-    const [row] = await db
-      .delete(bookings)
-      .where(mine(request, request.params.id))
-      .returning({ id: bookings.id })
-    if (!row) throw notFound()
-    return reply.code(204).send()
-  })
 }
