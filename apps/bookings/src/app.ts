@@ -1,10 +1,12 @@
 import { type AuthPluginOptions, authPlugin } from '@shipshape/auth'
 import { createMigrationCheck, mapDatabaseError } from '@shipshape/db'
 import { idempotency } from '@shipshape/idempotency'
+import { createClient } from '@shipshape/outbound'
 import { type App, createServer, type ServerOptions } from '@shipshape/server'
 import { webhooksPlugin } from '@shipshape/webhooks'
 import type { Env } from './config.ts'
 import { migrationsFolder, type ServiceDatabase } from './db/client.ts'
+import { createRefunder } from './domain/refunds.ts'
 import { bookingsRoutes } from './routes/bookings.ts'
 import { resourcesRoutes } from './routes/resources.ts'
 import { handleWebhook } from './webhooks.ts'
@@ -67,14 +69,33 @@ export async function buildApp(
         scheme: 'standard',
         secrets: [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS ?? []].flat(),
       },
+      stripe: { scheme: 'stripe', secrets: [config.STRIPE_WEBHOOK_SECRET] },
     },
     onEvent: handleWebhook,
   })
+  // One client per dependency: its circuit breaker and bulkhead are shared by every request and the sweep.
+  const payments = createClient({
+    name: 'payments',
+    baseUrl: config.PAYMENT_PROVIDER_URL,
+    timeoutMs: config.PAYMENT_TIMEOUT_MS,
+    retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 1_000 },
+    breaker: { threshold: 5, halfOpenAfterMs: config.PAYMENT_BREAKER_HALF_OPEN_MS },
+    logger: app.log,
+  })
+  const refunder = createRefunder({
+    db: database.db,
+    client: payments,
+    apiKey: config.PAYMENT_PROVIDER_API_KEY,
+    log: app.log,
+  })
+  app.addHook('onReady', async () => refunder.start(config.REFUND_RETRY_INTERVAL_MS))
+  app.addHook('onClose', () => refunder.stop())
   await app.register(resourcesRoutes, { prefix: '/resources', db: database.db })
   await app.register(bookingsRoutes, {
     prefix: '/bookings',
     db: database.db,
     holdSeconds: config.BOOKING_HOLD_SECONDS,
+    refunder,
   })
   return app
 }

@@ -18,6 +18,37 @@ export const envSchema = defineServiceEnv({
       max: 86_400,
       description: 'How long a new booking holds its slot while the payment is made (seconds).',
     }),
+    PAYMENT_PROVIDER_URL: env.url({
+      default: 'http://127.0.0.1:12111',
+      protocols: ['http:', 'https:'],
+      description: 'Base URL of the payment provider API that refunds go to (Stripe-like: POST /v1/refunds).',
+    }),
+    PAYMENT_PROVIDER_API_KEY: env.secret({
+      minLength: 24,
+      description: 'API key sent as a Bearer token to the payment provider.',
+    }),
+    STRIPE_WEBHOOK_SECRET: env.secret({
+      minLength: 24,
+      description: 'Signing secret (whsec_...) of the Stripe webhook endpoint POST /webhooks/stripe.',
+    }),
+    PAYMENT_TIMEOUT_MS: env.integer({
+      default: 2_000,
+      min: 100,
+      max: 30_000,
+      description: 'Per-attempt timeout of a call to the payment provider.',
+    }),
+    PAYMENT_BREAKER_HALF_OPEN_MS: env.integer({
+      default: 10_000,
+      min: 10,
+      max: 600_000,
+      description: 'How long the payment circuit stays open before one trial call.',
+    }),
+    REFUND_RETRY_INTERVAL_MS: env.integer({
+      default: 30_000,
+      min: 10,
+      max: 3_600_000,
+      description: 'How often pending refunds are sent to the payment provider again.',
+    }),
   },
 })
 

@@ -2,8 +2,9 @@ import { users } from '@shipshape/auth/schema'
 import { sql } from 'drizzle-orm'
 import { check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
-/** held → confirmed | cancelled | expired; confirmed → cancelled. Never backwards (src/domain/transitions.ts). */
+/** held → confirmed | cancelled | expired; confirmed → cancelled. Never backwards (src/domain/payments.ts). */
 export const bookingStatuses = ['held', 'confirmed', 'cancelled', 'expired'] as const
+export const refundStatuses = ['none', 'pending', 'refunded'] as const
 
 // The building blocks' tables, re-exported so that drizzle-kit writes their migrations with this service's.
 export { refreshTokens, sessions, users } from '@shipshape/auth/schema'
@@ -56,6 +57,11 @@ export const bookings = pgTable(
     endsAt: timestamp('ends_at', { withTimezone: true, precision: 3 }).notNull(),
     status: text('status', { enum: bookingStatuses }).notNull().default('held'),
     holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true, precision: 3 }).notNull(),
+    /** The provider's payment for this booking, set by its webhook (src/domain/payments.ts). */
+    paymentIntentId: text('payment_intent_id'),
+    /** none → pending (paid, then cancelled or too late) → refunded; never backwards. */
+    refundStatus: text('refund_status', { enum: refundStatuses }).notNull().default('none'),
+    refundId: text('refund_id'),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
@@ -63,5 +69,7 @@ export const bookings = pgTable(
     index('bookings_owner_created_at_id_idx').on(table.ownerId, table.createdAt, table.id),
     check('bookings_period_valid', sql`${table.endsAt} > ${table.startsAt}`),
     check('bookings_status_known', sql`${table.status} in ('held', 'confirmed', 'cancelled', 'expired')`),
+    check('bookings_refund_status_known', sql`${table.refundStatus} in ('none', 'pending', 'refunded')`),
+    index('bookings_refund_pending_idx').on(table.id).where(sql`${table.refundStatus} = 'pending'`),
   ],
 )

@@ -15,6 +15,7 @@ export const bookingSchema = Type.Object(
       Type.Literal('expired'),
     ]),
     holdExpiresAt: Type.String({ format: 'date-time' }),
+    refundStatus: Type.Union([Type.Literal('none'), Type.Literal('pending'), Type.Literal('refunded')]),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

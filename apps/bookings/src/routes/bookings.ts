@@ -7,6 +7,7 @@ import type * as schema from '../db/schema.ts'
 import { bookings, resources } from '../db/schema.ts'
 import { type BookingRow, getSqlState, holdSlot, isLapsed } from '../domain/booking-store.ts'
 import { fitsOpeningHours } from '../domain/opening-hours.ts'
+import type { Refunder } from '../domain/refunds.ts'
 import * as schemas from './bookings.schemas.ts'
 import {
   invalidCursor,
@@ -20,7 +21,11 @@ import { idParams, pageQuery } from './resources.schemas.ts'
 
 const MAX_SLOT_MS = 24 * 60 * 60 * 1000
 
-export type BookingsRoutesOptions = { db: AppDatabase<typeof schema>; holdSeconds: number }
+export type BookingsRoutesOptions = {
+  db: AppDatabase<typeof schema>
+  holdSeconds: number
+  refunder: Refunder
+}
 
 function toBooking(row: BookingRow) {
   return {
@@ -31,6 +36,7 @@ function toBooking(row: BookingRow) {
     // A lapsed hold reads as expired at once, even before a new booking moves the row itself.
     status: isLapsed(row) ? ('expired' as const) : row.status,
     holdExpiresAt: row.holdExpiresAt.toISOString(),
+    refundStatus: row.refundStatus,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
@@ -51,7 +57,10 @@ function readSlot(body: { startsAt: string; endsAt: string }) {
  * A double booking is refused by PostgreSQL itself (the bookings_no_overlap exclusion constraint) and
  * answered 409 slot_taken; nothing here checks for overlaps, so no race can slip between a check and a write.
  */
-export async function bookingsRoutes(app: App, { db, holdSeconds }: BookingsRoutesOptions): Promise<void> {
+export async function bookingsRoutes(
+  app: App,
+  { db, holdSeconds, refunder }: BookingsRoutesOptions,
+): Promise<void> {
   // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
   app.addHook('onRequest', app.authenticate)
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
@@ -128,16 +137,25 @@ export async function bookingsRoutes(app: App, { db, holdSeconds }: BookingsRout
 
   // Cancelling frees the slot at once (a cancelled row leaves the exclusion constraint). It is idempotent:
   // cancelling a cancelled booking answers the same 200. The transition is one conditional UPDATE, so it
-  // cannot race a confirmation into an impossible state.
+  // cannot race a confirmation into an impossible state; a paid booking owes a refund from the same write, so
+  // the refund is recorded even when the provider cannot be reached now (refundStatus stays `pending` and the
+  // sweep in src/domain/refunds.ts sends it later).
   app.post(
     '/:id/cancel',
     { schema: { params: idParams, response: { 200: schemas.bookingSchema } } },
     async (request) => {
       const [cancelled] = await db
         .update(bookings)
-        .set({ status: 'cancelled', updatedAt: sql`now()` })
+        .set({
+          status: 'cancelled',
+          refundStatus: sql`case when ${bookings.status} = 'confirmed' and ${bookings.paymentIntentId} is not null then 'pending' else ${bookings.refundStatus} end`,
+          updatedAt: sql`now()`,
+        })
         .where(and(mine(request, request.params.id), inArray(bookings.status, ['held', 'confirmed'])))
         .returning()
+      if (cancelled?.refundStatus === 'pending' && (await refunder.refund(cancelled.id))) {
+        return { ...toBooking(cancelled), refundStatus: 'refunded' as const }
+      }
       if (cancelled) return toBooking(cancelled)
       const [row] = await db.select().from(bookings).where(mine(request, request.params.id))
       if (!row) throw notFound('booking')
