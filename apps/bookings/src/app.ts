@@ -6,6 +6,7 @@ import { type App, createServer, type ServerOptions } from '@shipshape/server'
 import { webhooksPlugin } from '@shipshape/webhooks'
 import type { Env } from './config.ts'
 import { migrationsFolder, type ServiceDatabase } from './db/client.ts'
+import { startEventDelivery } from './domain/event-delivery.ts'
 import { createRefunder } from './domain/refunds.ts'
 import { bookingsRoutes } from './routes/bookings.ts'
 import { resourcesRoutes } from './routes/resources.ts'
@@ -90,6 +91,7 @@ export async function buildApp(
   })
   app.addHook('onReady', async () => refunder.start(config.REFUND_RETRY_INTERVAL_MS))
   app.addHook('onClose', () => refunder.stop())
+  startOutbox(app, config, database)
   await app.register(resourcesRoutes, { prefix: '/resources', db: database.db })
   await app.register(bookingsRoutes, {
     prefix: '/bookings',
@@ -98,4 +100,30 @@ export async function buildApp(
     refunder,
   })
   return app
+}
+
+/**
+ * Delivers the booking events of the outbox to the notifications service through pg-boss, which needs
+ * PostgreSQL: on the embedded database, or without NOTIFICATIONS_URL, events stay in the outbox.
+ */
+function startOutbox(app: App, config: Env, database: ServiceDatabase): void {
+  const { DATABASE_URL: connectionString, NOTIFICATIONS_URL: baseUrl } = config
+  const secret = config.NOTIFICATIONS_WEBHOOK_SECRET
+  if (!connectionString || !baseUrl || !secret) {
+    app.log.info('booking events stay in the outbox: set DATABASE_URL, NOTIFICATIONS_URL and its secret')
+    return
+  }
+  const client = createClient({ name: 'notifications', baseUrl, timeoutMs: 2_000, retry: { maxAttempts: 1 } })
+  let delivery: Awaited<ReturnType<typeof startEventDelivery>> | undefined
+  app.addHook('onReady', async () => {
+    delivery = await startEventDelivery({
+      db: database.db,
+      connectionString,
+      client,
+      secret,
+      relayIntervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+      log: app.log,
+    })
+  })
+  app.addHook('onClose', async () => delivery?.stop())
 }

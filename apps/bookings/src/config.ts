@@ -43,6 +43,24 @@ export const envSchema = defineServiceEnv({
       max: 600_000,
       description: 'How long the payment circuit stays open before one trial call.',
     }),
+    NOTIFICATIONS_URL: env.url({
+      optional: true,
+      protocols: ['http:', 'https:'],
+      description:
+        'Base URL of the notifications service; booking events are delivered to it (PostgreSQL only). Unset: kept in the outbox.',
+    }),
+    NOTIFICATIONS_WEBHOOK_SECRET: env.secret({
+      optional: true,
+      minLength: 24,
+      description:
+        'Standard Webhooks secret (whsec_...) that signs booking events for the notifications service.',
+    }),
+    OUTBOX_RELAY_INTERVAL_MS: env.integer({
+      default: 1_000,
+      min: 10,
+      max: 600_000,
+      description: 'How often new outbox events are handed to the job queue.',
+    }),
     REFUND_RETRY_INTERVAL_MS: env.integer({
       default: 30_000,
       min: 10,

@@ -73,3 +73,24 @@ export const bookings = pgTable(
     index('bookings_refund_pending_idx').on(table.id).where(sql`${table.refundStatus} = 'pending'`),
   ],
 )
+
+/**
+ * The transactional outbox: one row per booking change, inserted in the same transaction as the change, so
+ * an event exists exactly when its change committed. src/domain/event-delivery.ts relays unrelayed rows to a
+ * pg-boss queue, whose workers deliver them to the notifications service at least once; the row id is the
+ * event id the consumer de-duplicates on.
+ */
+export const bookingEvents = pgTable(
+  'booking_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    bookingId: uuid('booking_id').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    relayedAt: timestamp('relayed_at', { withTimezone: true, precision: 3 }),
+  },
+  (table) => [
+    index('booking_events_unrelayed_idx').on(table.createdAt).where(sql`${table.relayedAt} is null`),
+  ],
+)

@@ -2,6 +2,7 @@ import type { AppDatabase } from '@shipshape/db'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { bookings } from '../db/schema.ts'
+import { recordBookingEvent } from './events.ts'
 
 export type BookingRow = typeof bookings.$inferSelect
 type Db = AppDatabase<typeof schema>
@@ -64,6 +65,7 @@ export async function holdSlot(
           })
           .returning()
         if (!row) throw new Error('insert returned no row')
+        await recordBookingEvent(tx, 'booking.held', row)
         return row
       })
     } catch (error) {

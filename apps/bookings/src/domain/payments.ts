@@ -2,6 +2,7 @@ import { ProblemError } from '@shipshape/server'
 import type { WebhookTransaction } from '@shipshape/webhooks'
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { bookings } from '../db/schema.ts'
+import { recordBookingEvent } from './events.ts'
 
 // The booking's life, one way only:
 //
@@ -54,8 +55,12 @@ async function applyPayment(tx: WebhookTransaction, bookingId: string, paymentIn
     .update(bookings)
     .set({ status: 'confirmed', paymentIntentId, updatedAt: sql`now()` })
     .where(and(eq(bookings.id, bookingId), eq(bookings.status, 'held')))
-    .returning({ id: bookings.id })
-  if (confirmed.length > 0) return 'confirmed'
+    .returning()
+  const [row] = confirmed
+  if (row) {
+    await recordBookingEvent(tx, 'booking.confirmed', row)
+    return 'confirmed'
+  }
   // Paid too late (cancelled or expired first): keep it that way and owe the money back.
   const owed = await tx
     .update(bookings)

@@ -6,6 +6,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { bookings, resources } from '../db/schema.ts'
 import { type BookingRow, getSqlState, holdSlot, isLapsed } from '../domain/booking-store.ts'
+import { recordBookingEvent } from '../domain/events.ts'
 import { fitsOpeningHours } from '../domain/opening-hours.ts'
 import type { Refunder } from '../domain/refunds.ts'
 import * as schemas from './bookings.schemas.ts'
@@ -144,15 +145,20 @@ export async function bookingsRoutes(
     '/:id/cancel',
     { schema: { params: idParams, response: { 200: schemas.bookingSchema } } },
     async (request) => {
-      const [cancelled] = await db
-        .update(bookings)
-        .set({
-          status: 'cancelled',
-          refundStatus: sql`case when ${bookings.status} = 'confirmed' and ${bookings.paymentIntentId} is not null then 'pending' else ${bookings.refundStatus} end`,
-          updatedAt: sql`now()`,
-        })
-        .where(and(mine(request, request.params.id), inArray(bookings.status, ['held', 'confirmed'])))
-        .returning()
+      // The change and its outbox event commit together (src/domain/events.ts).
+      const cancelled = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(bookings)
+          .set({
+            status: 'cancelled',
+            refundStatus: sql`case when ${bookings.status} = 'confirmed' and ${bookings.paymentIntentId} is not null then 'pending' else ${bookings.refundStatus} end`,
+            updatedAt: sql`now()`,
+          })
+          .where(and(mine(request, request.params.id), inArray(bookings.status, ['held', 'confirmed'])))
+          .returning()
+        if (row) await recordBookingEvent(tx, 'booking.cancelled', row)
+        return row
+      })
       if (cancelled?.refundStatus === 'pending' && (await refunder.refund(cancelled.id))) {
         return { ...toBooking(cancelled), refundStatus: 'refunded' as const }
       }
