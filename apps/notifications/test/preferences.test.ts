@@ -135,7 +135,11 @@ describe('/preferences/:id', () => {
 
 describe('GET /preferences pagination', () => {
   it.each(['0', '101', '-1', '1.5', 'abc'])('400 for limit=%s', async (limit) => {
-    expectProblem(await request({ method: 'GET', url: `/preferences?limit=${limit}` }), 400, 'validation_failed')
+    expectProblem(
+      await request({ method: 'GET', url: `/preferences?limit=${limit}` }),
+      400,
+      'validation_failed',
+    )
   })
 
   it.each(['garbage', 'eyJhIjoxfQ', '%00'])('400 for an unreadable cursor (%s)', async (cursor) => {
@@ -152,7 +156,12 @@ describe('GET /preferences pagination', () => {
 
   it('walks every preference of its owner exactly once, newest first', async () => {
     const bob = await signUp(app)
-    await app.inject({ method: 'POST', url: '/preferences', headers: bob.headers, payload: { name: "bob's" } })
+    await app.inject({
+      method: 'POST',
+      url: '/preferences',
+      headers: bob.headers,
+      payload: { name: "bob's" },
+    })
     const ids: string[] = []
     for (let i = 0; i < 25; i++) ids.push((await create({ name: `n${i}` })).json().id)
     const seen: string[] = []
