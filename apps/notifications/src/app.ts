@@ -66,6 +66,8 @@ export async function buildApp(
         scheme: 'standard',
         secrets: [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS ?? []].flat(),
       },
+      // The bookings service, authenticated by the secret it signs its events with (service to service).
+      bookings: { scheme: 'standard', secrets: [config.BOOKINGS_WEBHOOK_SECRET] },
     },
     onEvent: handleWebhook,
   })

@@ -1,4 +1,4 @@
-import { defineServiceEnv, type InferEnv } from '@shipshape/config'
+import { defineServiceEnv, env, type InferEnv } from '@shipshape/config'
 
 /**
  * The environment of notifications: read once at boot and checked as a whole (every problem is reported at
@@ -11,7 +11,13 @@ import { defineServiceEnv, type InferEnv } from '@shipshape/config'
  */
 export const envSchema = defineServiceEnv({
   defaultPort: 3100,
-  fields: {},
+  fields: {
+    BOOKINGS_WEBHOOK_SECRET: env.secret({
+      minLength: 24,
+      description:
+        'Standard Webhooks secret (whsec_...) bookings signs its events with; POST /webhooks/bookings checks it.',
+    }),
+  },
 })
 
 export type Env = InferEnv<typeof envSchema>

@@ -25,3 +25,17 @@ export const preferences = pgTable(
   },
   (table) => [index('preferences_owner_created_at_id_idx').on(table.ownerId, table.createdAt, table.id)],
 )
+
+/**
+ * The (fake) e-mails this service sent, one per booking event: `event_id` is the event's id in the bookings
+ * outbox (the webhook id it arrives with), unique, so an event delivered twice sends one e-mail. Inserted in
+ * the transaction that records the delivery (src/webhooks.ts).
+ */
+export const sentEmails = pgTable('sent_emails', {
+  eventId: uuid('event_id').primaryKey(),
+  bookingId: uuid('booking_id').notNull(),
+  recipientId: uuid('recipient_id').notNull(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+})
