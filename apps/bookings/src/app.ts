@@ -16,6 +16,11 @@ export type BuildOptions = {
   logger?: ServerOptions['logger']
   /** Overrides for the auth plugin; tests use them (cheaper hashing, tighter throttles), services need none. */
   auth?: Partial<AuthPluginOptions>
+  /**
+   * Load shedding (503 when the event loop is saturated); on by default. Tests that fire bursts to prove
+   * something else (a constraint, a state machine) turn it off, so an overloaded test machine cannot shed them.
+   */
+  underPressure?: ServerOptions['underPressure']
 }
 
 /**
@@ -48,6 +53,7 @@ export async function buildApp(
     readinessTimeoutMs: 800,
     mapError: mapDatabaseError,
     openapi: { title: 'bookings', version: '0.2.0' },
+    ...(options.underPressure === undefined ? {} : { underPressure: options.underPressure }),
   })
   app.addHook('onClose', () => database.close())
   await app.register(authPlugin, {

@@ -4,7 +4,7 @@ import type { AuthPluginOptions } from '@shipshape/auth'
 import { loadEnv } from '@shipshape/config'
 import type { App } from '@shipshape/server'
 import { setupTestService } from '@shipshape/testing'
-import { buildApp } from '../src/app.ts'
+import { type BuildOptions, buildApp } from '../src/app.ts'
 import { envSchema } from '../src/config.ts'
 import { migrationsFolder } from '../src/db/client.ts'
 import * as schema from '../src/db/schema.ts'
@@ -31,7 +31,11 @@ export function getTestConfig(overrides: Record<string, string> = {}) {
  * every log line it writes captured, so tests can prove that no secret reaches a log.
  */
 export async function setupService(
-  options: { auth?: Partial<AuthPluginOptions>; env?: Record<string, string> } = {},
+  options: {
+    auth?: Partial<AuthPluginOptions>
+    env?: Record<string, string>
+    underPressure?: BuildOptions['underPressure']
+  } = {},
 ) {
   const logs: string[] = []
   const stream = new Writable({
@@ -45,7 +49,11 @@ export async function setupService(
     schema,
     migrationsFolder,
     build: (database) =>
-      buildApp(config, database, { logger: { level: 'debug', stream }, auth: options.auth }),
+      buildApp(config, database, {
+        logger: { level: 'debug', stream },
+        auth: options.auth,
+        underPressure: options.underPressure,
+      }),
   })
   return { ...service, db: service.database.db, logs }
 }
