@@ -14,7 +14,13 @@ await build({
   format: 'esm',
   target: 'node24',
   packages: 'external',
-  alias: { '@shipshape/generator': new URL('../generator/src/index.ts', packageDir).pathname },
+  alias: {
+    '@shipshape/generator': new URL('../generator/src/index.ts', packageDir).pathname,
+    // The doctor, and the config package it reads the service variables from, are bundled too: `npx shipshape`
+    // then installs only third-party packages (their own dependencies are the CLI's).
+    '@shipshape/doctor': new URL('../doctor/src/index.ts', packageDir).pathname,
+    '@shipshape/config': new URL('../config/src/index.ts', packageDir).pathname,
+  },
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },

@@ -52,7 +52,12 @@ export async function buildApp(
     },
     readinessTimeoutMs: 800,
     mapError: mapDatabaseError,
-    openapi: { title: 'bookings', version: '0.2.0' },
+    // Served at /openapi.json and exported by `pnpm openapi`; routes describe themselves (see src/routes).
+    openapi: {
+      title: 'bookings',
+      version: '0.2.0',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
     ...(options.underPressure === undefined ? {} : { underPressure: options.underPressure }),
   })
   app.addHook('onClose', () => database.close())
@@ -79,6 +84,8 @@ export async function buildApp(
       stripe: { scheme: 'stripe', secrets: [config.STRIPE_WEBHOOK_SECRET] },
     },
     onEvent: handleWebhook,
+    // A payment for a booking not committed yet is answered 409 so the provider redelivers it.
+    eventProblems: { 409: ['booking_not_ready'] },
   })
   // One client per dependency: its circuit breaker and bulkhead are shared by every request and the sweep.
   const payments = createClient({

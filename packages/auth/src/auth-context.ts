@@ -6,6 +6,7 @@ import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts'
 import type { ResolvedAuthOptions } from './options.ts'
 import { createPasswordHasher, type PasswordHasher } from './password-hasher.ts'
 import { createThrottleUnavailable, createUnauthenticated } from './problems.ts'
+import { getSecuritySchemes } from './route-docs.ts'
 import { createSessionStore, type SessionStore } from './session-store.ts'
 import { createMemoryThrottleStore, createRedisThrottleStore } from './throttle-store.ts'
 import { type AuthUser, createUserStore, type UserStore } from './user-store.ts'
@@ -18,6 +19,8 @@ export interface AuthContext {
   sessions: SessionStore
   throttle: LoginThrottle
   cookies: SessionCookies
+  /** The cookies as OpenAPI security schemes, for the routes that require them. */
+  securitySchemes: ReturnType<typeof getSecuritySchemes>
   /** Starts a login: a session row, a refresh token, both cookies. */
   startSession(reply: FastifyReply, user: AuthUser): Promise<void>
   issueCookies(
@@ -88,6 +91,7 @@ export async function createAuthContext(
     sessions,
     throttle: failClosed(createLoginThrottle(throttleBackend.store, options.throttle)),
     cookies,
+    securitySchemes: getSecuritySchemes(cookies.names),
     issueCookies,
     async startSession(reply, user) {
       await issueCookies(reply, user, await sessions.start(user.id))

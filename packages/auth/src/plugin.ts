@@ -1,10 +1,13 @@
 import fastifyCookie from '@fastify/cookie'
+import { addRouteDocs } from '@shipshape/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { type AuthContext, createAuthContext } from './auth-context.ts'
 import { checkCsrf } from './csrf.ts'
+import { AuthOptionsError } from './errors.ts'
 import { type AuthPluginOptions, resolveAuthOptions } from './options.ts'
 import { createCsrfFailed, createUnauthenticated, createUnsupportedMediaType } from './problems.ts'
+import { addAuthRouteDocs, getSessionDocs } from './route-docs.ts'
 import { registerChangePasswordRoute } from './routes/change-password.ts'
 import { registerLoginRoute } from './routes/login.ts'
 import { registerSessionRoutes } from './routes/session-routes.ts'
@@ -15,6 +18,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler: sets `request.user` from a live session, or answers 401 `unauthenticated`. */
     authenticate(request: FastifyRequest): Promise<void>
+    /**
+     * Guards every route of the calling plugin with `authenticate` (run onRequest, so the user is known
+     * before idempotency scopes a key), and documents them as needing the session cookie. Call it before
+     * declaring the plugin's routes.
+     */
+    requireSession(): void
   }
   interface FastifyRequest {
     user: AuthUser | null
@@ -52,6 +61,7 @@ async function registerAuthRoutes(app: FastifyInstance, auth: AuthContext): Prom
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store')
   })
+  addAuthRouteDocs(app)
   registerSignupRoute(app, auth)
   registerLoginRoute(app, auth)
   registerSessionRoutes(app, auth)
@@ -70,6 +80,23 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.decorateRequest('user', null)
     app.decorate('authenticate', async (request: FastifyRequest) => {
       request.user = await auth.authenticate(request)
+    })
+    // A hook reaches every route of its plugin, an onRoute hook only the routes declared after it: a route
+    // declared before requireSession() would be guarded but documented as public, so that order is refused.
+    const declaredOn = new WeakSet<FastifyInstance>()
+    app.addHook('onRoute', function markDeclared(this: FastifyInstance) {
+      declaredOn.add(this)
+    })
+    app.decorate('requireSession', function requireSession(this: FastifyInstance) {
+      if (declaredOn.has(this)) {
+        throw new AuthOptionsError(
+          'call app.requireSession() before declaring the routes of its plugin: it guards all of them',
+        )
+      }
+      this.addHook('onRequest', this.authenticate)
+      this.addHook('onRoute', (route) =>
+        addRouteDocs(route, getSessionDocs(route.method, auth.securitySchemes.session)),
+      )
     })
     addCsrfHook(app, auth)
     await app.register(async (child) => registerAuthRoutes(child, auth), { prefix: AUTH_PREFIX })

@@ -1,6 +1,7 @@
 import { GeneratorError } from '@shipshape/generator'
 import { defineCommand, runCommand, showUsage } from 'citty'
 import { addCommand } from './commands/add.ts'
+import { doctorCommand } from './commands/doctor.ts'
 import { listCommand } from './commands/list.ts'
 import { newServiceCommand } from './commands/new-service.ts'
 import { regenCommand } from './commands/regen.ts'
@@ -20,6 +21,7 @@ export const mainCommand = defineCommand({
     add: addCommand,
     list: listCommand,
     upgrade: upgradeCommand,
+    doctor: doctorCommand,
   },
 })
 
@@ -58,6 +60,7 @@ function runTopLevel(rawArgs: string[]): Promise<{ result: unknown }> {
   if (rawArgs[0] === 'add') return runCommand(addCommand, { rawArgs: rest })
   if (rawArgs[0] === 'list') return runCommand(listCommand, { rawArgs: rest })
   if (rawArgs[0] === 'upgrade') return runCommand(upgradeCommand, { rawArgs: rest })
+  if (rawArgs[0] === 'doctor') return runCommand(doctorCommand, { rawArgs: rest })
   return runCommand(mainCommand, { rawArgs })
 }
 
@@ -66,6 +69,7 @@ function showHelp(rawArgs: string[]): Promise<void> {
   if (rawArgs[0] === 'add') return showUsage(addCommand)
   if (rawArgs[0] === 'list') return showUsage(listCommand)
   if (rawArgs[0] === 'upgrade') return showUsage(upgradeCommand)
+  if (rawArgs[0] === 'doctor') return showUsage(doctorCommand)
   if (rawArgs[0] !== 'new') return showUsage(mainCommand)
   return rawArgs[1] === 'service' ? showUsage(newServiceCommand) : showUsage(newCommand)
 }

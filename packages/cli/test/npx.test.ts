@@ -42,4 +42,20 @@ it('runs from a packed tarball with npx, outside this repository', () => {
   expect(manifest.answers).toEqual({ name: 'billing', port: 4100, resource: 'items' })
   expect(existsSync(join(workspace, 'apps/billing/src/routes/items.ts'))).toBe(true)
   expect(existsSync(join(workspace, 'apps/billing/.gitignore'))).toBe(true)
+
+  // The bundled doctor, with its parsers installed from the registry (a native binding, WebAssembly). The
+  // service was not installed (--no-install), so the workspace has no lockfile yet: that is its one finding.
+  const doctor = spawnSync(
+    'npx',
+    ['--yes', `--package=${tarball}`, '--', 'shipshape', 'doctor', 'apps/billing', '--json'],
+    {
+      cwd: workspace,
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, npm_config_yes: 'true', npm_config_cache: join(packDir, 'npm-cache') },
+    },
+  )
+  const report = JSON.parse(doctor.stdout) as { findings: { rule: string }[] }
+  expect(report.findings.map((finding) => finding.rule)).toEqual(['no-lockfile'])
+  expect(doctor.status).toBe(1)
 }, 300_000)

@@ -120,7 +120,7 @@ describe('shipshape regen', () => {
     const report = JSON.parse(result.stdout)
     expect(report).toMatchObject({ service: 'billing', outcome: 'pending', written: false, exitCode: 20 })
     expect(report.template).toEqual({ name: 'service', version: expect.any(String) })
-    expect(report.components).toEqual(['base', 'database', 'env', 'docker', 'git'])
+    expect(report.components).toEqual(['base', 'database', 'env', 'docker', 'deploy', 'git'])
     expect(report.files).toContainEqual({
       path: 'src/app.ts',
       component: 'base',
@@ -179,6 +179,7 @@ describe('shipshape list and add', () => {
       'database',
       'env',
       'docker',
+      'deploy',
       'git',
     ])
   })

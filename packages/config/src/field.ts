@@ -13,6 +13,11 @@ export interface CommonOptions<T> {
   readonly optional?: boolean
   /** Shown (commented out) in `.env.example` for optional variables. */
   readonly example?: T
+  /**
+   * The value is a credential though not a secret field (a URL that carries a password): deployments keep it
+   * in a secret store, never in plain configuration. Secrets are always sensitive.
+   */
+  readonly sensitive?: boolean
 }
 
 /** Whether the field's value may be `undefined`: only when it is optional and has no default. */
@@ -34,6 +39,8 @@ export interface EnvField<T, Optional extends boolean = boolean> {
   readonly constraints: string | undefined
   /** Set for secrets: their values are never shown and they get placeholders and ephemeral dev values. */
   readonly secret: { readonly minLength: number } | undefined
+  /** Whether deployments must keep the value in a secret store (Kubernetes Secret), not in a ConfigMap. */
+  readonly sensitive: boolean
   /** Problems with the definition itself, reported by defineEnv with the variable's name. */
   readonly definitionProblems: readonly string[]
   readonly parse: (raw: string, variable: string) => Parsed<T>
@@ -70,6 +77,7 @@ export function createField<T, O extends CommonOptions<T>>(
     example: options.example,
     constraints: spec.constraints,
     secret: spec.secret,
+    sensitive: spec.secret !== undefined || options.sensitive === true,
     definitionProblems: Object.freeze(problems),
     parse: spec.parse,
     format: spec.format,

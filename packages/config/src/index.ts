@@ -1,3 +1,5 @@
+export type { RenderConfigEnvOptions, SecretVariable } from './deployment.ts'
+export { getSecretVariables, renderConfigEnv } from './deployment.ts'
 export type { ConfigErrorCode, EnvIssue } from './errors.ts'
 export { ConfigError } from './errors.ts'
 export type { CheckEnvExampleResult, RenderEnvExampleOptions } from './example.ts'

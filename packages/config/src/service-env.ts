@@ -10,6 +10,8 @@ export function getServiceFields(defaultPort: number) {
     DATABASE_URL: env.url({
       optional: true,
       protocols: ['postgres:', 'postgresql:'],
+      // The URL carries the database password.
+      sensitive: true,
       example: 'postgres://app:app@127.0.0.1:5432/app',
       description: 'PostgreSQL connection URL. Unset: the embedded PGlite database (development only).',
     }),
@@ -52,6 +54,8 @@ export function getServiceFields(defaultPort: number) {
     REDIS_URL: env.url({
       optional: true,
       protocols: ['redis:', 'rediss:'],
+      // The URL may carry the Redis password.
+      sensitive: true,
       example: 'redis://127.0.0.1:6379',
       description: 'Redis for shared rate-limit state across instances. Unset: in-process memory.',
     }),

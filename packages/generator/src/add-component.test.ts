@@ -62,6 +62,7 @@ describe('shipshape add and list, through the generator API', () => {
       database: 'current',
       env: 'behind',
       docker: 'behind, modified',
+      deploy: 'current',
       git: 'current',
     })
     expect(status.components.find((c) => c.name === 'base')?.modified).toEqual(['src/app.ts'])

@@ -121,7 +121,7 @@ describe('regen scenarios on a generated service', () => {
     const text = s.read('docker-compose.yml') ?? ''
     expect(text).toContain('image: mailhog # user: mail')
     expect(text).toContain('retries: 12')
-    expect(text).toContain('# Every image is pinned by digest.')
+    expect(text).toContain('# Every image is pinned by its multi-architecture index digest.')
   })
 
   it('.env.example: a variable added on each side keeps both', async () => {

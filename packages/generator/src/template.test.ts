@@ -38,9 +38,95 @@ describe('the service template', () => {
     const nodeVersion = readFileSync(join(repoRoot, '.node-version'), 'utf8').trim()
     expect(template.images.node?.ref).toContain(`node:${nodeVersion}-`)
     const dockerfile = readFileSync(join(template.dir, 'Dockerfile'), 'utf8')
-    expect(dockerfile).toMatch(/^USER node$/m)
     expect(dockerfile).toMatch(/^HEALTHCHECK /m)
     expect(dockerfile).toMatch(/deploy --legacy --prod/)
+  })
+})
+
+/** The Dockerfile as instructions: continuation lines joined, comments dropped, split into stages. */
+function readStages(text: string): { keyword: string; args: string }[][] {
+  const lines = text.replaceAll(/\\\n/g, ' ').split('\n')
+  const instructions = lines
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword = '', ...rest] = line.split(/\s+/)
+      return { keyword: keyword.toUpperCase(), args: rest.join(' ') }
+    })
+  const stages: { keyword: string; args: string }[][] = []
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') stages.push([])
+    stages.at(-1)?.push(instruction)
+  }
+  return stages
+}
+
+describe('the service Dockerfile (read statically: no Docker engine in the test run)', () => {
+  const stages = readStages(readFileSync(join(template.dir, 'Dockerfile'), 'utf8'))
+  const [build = [], runtime = []] = stages
+  const indexOf = (stage: typeof build, test: (i: { keyword: string; args: string }) => boolean) =>
+    stage.findIndex(test)
+
+  it('fetches dependencies from the lockfile alone before any source is copied', () => {
+    const fetch = indexOf(build, (i) => i.keyword === 'RUN' && /\bpnpm fetch\b/.test(i.args))
+    const copies = build.filter((i) => i.keyword === 'COPY')
+    const firstCopy = indexOf(build, (i) => i.keyword === 'COPY')
+    expect(fetch).toBeGreaterThan(firstCopy)
+    expect(copies[0]?.args).toBe('pnpm-lock.yaml pnpm-workspace.yaml ./')
+    const sources = indexOf(build, (i) => i.keyword === 'COPY' && i.args === '. .')
+    expect(sources).toBeGreaterThan(fetch)
+  })
+
+  it('installs offline from the frozen lockfile, only after the fetch', () => {
+    const installs = build.filter((i) => i.keyword === 'RUN' && /\bpnpm install\b/.test(i.args))
+    expect(installs.length).toBeGreaterThan(0)
+    for (const install of installs) {
+      expect(install.args).toContain('--frozen-lockfile')
+      expect(install.args).toContain('--offline')
+    }
+    const fetch = indexOf(build, (i) => /\bpnpm fetch\b/.test(i.args))
+    expect(indexOf(build, (i) => /\bpnpm install\b/.test(i.args))).toBeGreaterThan(fetch)
+  })
+
+  it('runs as a numeric non-root user, and the app files it runs belong to root', () => {
+    const users = runtime.filter((i) => i.keyword === 'USER')
+    expect(users).toHaveLength(1)
+    expect(users[0]?.args).toMatch(/^[1-9]\d*(?::[1-9]\d*)?$/)
+    const copies = runtime.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')
+    expect(copies.length).toBeGreaterThan(0)
+    for (const copy of copies) expect(copy.args).not.toMatch(/--chown|--chmod/)
+    // The user comes after every COPY: nothing is written as the runtime user.
+    expect(runtime.indexOf(users[0] as (typeof runtime)[number])).toBeGreaterThan(
+      runtime.lastIndexOf(copies.at(-1) as (typeof runtime)[number]),
+    )
+  })
+
+  it('stops on SIGTERM and says how long the drain needs: longer than SHUTDOWN_GRACE_MS', () => {
+    expect(runtime).toContainEqual({ keyword: 'STOPSIGNAL', args: 'SIGTERM' })
+    const text = readFileSync(join(template.dir, 'Dockerfile'), 'utf8')
+    const stopSeconds = Number(text.match(/docker stop -t (\d+)/)?.[1])
+    const composeSeconds = readFileSync(join(template.dir, 'docker-compose.yml'), 'utf8').match(
+      /stop_grace_period: (\d+)s/,
+    )?.[1]
+    // The schema's default, as .env.example renders it (a service test keeps that file equal to the schema).
+    const envExample = readFileSync(join(template.dir, '.env.example'), 'utf8')
+    const graceMs = Number(envExample.match(/^SHUTDOWN_GRACE_MS=(\d+)$/m)?.[1])
+    expect(graceMs).toBeGreaterThan(0)
+    expect(stopSeconds * 1000).toBeGreaterThan(graceMs)
+    expect(Number(composeSeconds) * 1000).toBeGreaterThan(graceMs)
+  })
+
+  it('has an ignore file beside it, and the workspace roots have one with the same rules', () => {
+    const rules = (file: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    const beside = rules(join(template.dir, 'Dockerfile.dockerignore'))
+    expect(beside).toContain('**/node_modules')
+    expect(beside).toContain('**/.env')
+    expect(rules(join(repoRoot, '.dockerignore'))).toEqual(beside)
+    const workspaceTemplate = join(repoRoot, 'packages/create-shipshape/template/.dockerignore')
+    expect(rules(workspaceTemplate)).toEqual(beside)
   })
 })
 

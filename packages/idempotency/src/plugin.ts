@@ -1,3 +1,4 @@
+import { addRouteDocs, type RouteDocs } from '@shipshape/server'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import fastifyPlugin from 'fastify-plugin'
 import { startCleanup } from './cleanup.ts'
@@ -17,12 +18,30 @@ declare module 'fastify' {
   }
 }
 
+/** What an idempotent route adds to the OpenAPI document: the header and the answers it can cause. */
+const idempotencyDocs: RouteDocs = {
+  headers: {
+    'Idempotency-Key': {
+      description:
+        'Makes a retry safe: the same key and body replay the first response; kept at least 24 hours, scoped to the caller.',
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+    },
+  },
+  problems: {
+    400: ['invalid_idempotency_key'],
+    409: ['idempotency_in_progress'],
+    422: ['idempotency_key_reused'],
+    503: ['unavailable'],
+  },
+}
+
 async function registerIdempotency(fastify: FastifyInstance, options: IdempotencyOptions): Promise<void> {
   const resolved = resolveOptions(options)
   const preHandler = createPreHandler(resolved)
   fastify.decorateRequest('idempotencyTx', null)
   fastify.addHook('onRoute', (route) => {
     if (route.config?.idempotency !== true) return
+    addRouteDocs(route, idempotencyDocs)
     // Appended last so that it runs after the route's own preHandlers (authentication sets the scope).
     route.preHandler = [...getPreHandlers(route), preHandler]
     route.handler = trackHandler(route.handler)

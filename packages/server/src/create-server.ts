@@ -15,6 +15,7 @@ import { createFrameworkErrorHandler, registerErrorHandling } from './error-hand
 import { registerHealthRoutes } from './health.ts'
 import { registerJsonParser } from './json-parser.ts'
 import { createLogger } from './logger.ts'
+import { createDocumentOptions, registerDocumentRoute } from './openapi.ts'
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.ts'
 import { getStatusTitle, ProblemError } from './problem.ts'
 import { registerRateLimit } from './rate-limit.ts'
@@ -91,7 +92,7 @@ export async function createServer(options: ServerOptions): Promise<App> {
   await registerPlugins(app, config)
   // Once closing, the shutdown guard answers /readyz (and everything else) with 503 before any handler runs.
   registerHealthRoutes(app, { checks: config.readinessChecks, timeoutMs: config.readinessTimeoutMs })
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  registerDocumentRoute(app)
   return app.withTypeProvider<TypeBoxTypeProvider>()
 }
 
@@ -126,6 +127,12 @@ async function registerPlugins(app: FastifyInstance, config: ResolvedOptions): P
       },
     })
   }
-  await app.register(swagger, { openapi: { openapi: '3.1.0', info: config.openapi } })
+  await app.register(
+    swagger,
+    createDocumentOptions(config.openapi, {
+      rateLimited: config.rateLimit !== false,
+      shedsLoad: config.underPressureEnabled,
+    }),
+  )
   if (config.rateLimit !== false) await registerRateLimit(app, config.name, config.rateLimit)
 }

@@ -12,6 +12,8 @@ export interface HealthOptions {
   timeoutMs: number
 }
 
+const tagDescriptions = { health: 'Liveness and readiness probes for the orchestrator.' }
+
 const healthSchema = Type.Object({ status: Type.Literal('ok') })
 const readySchema = Type.Object({
   status: Type.Literal('ok'),
@@ -28,13 +30,34 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthOption
     {
       schema: { response: { 200: healthSchema } },
       // Probes must never be throttled or shed: a 429 or 503 on liveness would restart a healthy process.
-      config: { rateLimit: false, pressureHandler: () => undefined },
+      config: {
+        rateLimit: false,
+        pressureHandler: () => undefined,
+        openapi: {
+          summary: 'Liveness: the process runs',
+          operationId: 'getHealth',
+          tags: ['health'],
+          tagDescriptions,
+        },
+      },
     },
     async () => ({ status: 'ok' as const }),
   )
   app.get(
     '/readyz',
-    { schema: { response: { 200: readySchema, 503: problemSchema } }, config: { rateLimit: false } },
+    {
+      schema: { response: { 200: readySchema, 503: problemSchema } },
+      config: {
+        rateLimit: false,
+        openapi: {
+          summary: 'Readiness: this instance can serve',
+          operationId: 'getReadiness',
+          tags: ['health'],
+          tagDescriptions,
+          problems: { 503: ['unavailable'] },
+        },
+      },
+    },
     async (request) => {
       const names = Object.keys(options.checks)
       const outcomes = await Promise.all(

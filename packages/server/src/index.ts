@@ -2,6 +2,13 @@ export { type App, createServer } from './create-server.ts'
 export { ServerConfigError } from './errors.ts'
 export type { ReadinessCheck } from './health.ts'
 export type { LoggerOptions } from './logger.ts'
+export {
+  addRouteDocs,
+  type DocumentOptions,
+  type HeaderDoc,
+  type RouteDocs,
+  type SecuritySchemeDoc,
+} from './openapi.ts'
 export type { ServerOptions, UnderPressureOptions } from './options.ts'
 export { type ProblemBody, ProblemError, type ProblemInit, problemSchema } from './problem.ts'
 export type { RateLimitOptions } from './rate-limit.ts'

@@ -1,6 +1,7 @@
 import { ServerConfigError } from './errors.ts'
 import type { ReadinessCheck } from './health.ts'
 import type { LoggerOptions } from './logger.ts'
+import type { DocumentOptions } from './openapi.ts'
 import type { RateLimitOptions } from './rate-limit.ts'
 import type { LogRequestsMode } from './response-log.ts'
 import type { MapError } from './to-problem.ts'
@@ -45,8 +46,8 @@ export interface ServerOptions {
   mapError?: MapError
   /** Load shedding thresholds; `false` turns it off. */
   underPressure?: UnderPressureOptions | false
-  /** Served at `GET /openapi.json`; default title = name, version 0.0.0. */
-  openapi?: { title: string; version: string; description?: string }
+  /** Served at `GET /openapi.json`; default title = name, version 0.0.0, servers `/`. */
+  openapi?: DocumentOptions
   /** Default `errors`. */
   logRequests?: LogRequestsMode
   /** A response slower than this is logged at warn; default 1 000. */
@@ -68,7 +69,7 @@ export interface ResolvedOptions {
   underPressure: Required<Pick<UnderPressureOptions, 'maxEventLoopDelayMs' | 'maxEventLoopUtilization'>> &
     UnderPressureOptions
   underPressureEnabled: boolean
-  openapi: { title: string; version: string; description?: string }
+  openapi: DocumentOptions
   logRequests: LogRequestsMode
   slowRequestMs: number
 }

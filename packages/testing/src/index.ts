@@ -1,4 +1,12 @@
 export { getFreePort } from './free-port.ts'
+export {
+  createInjectFetch,
+  type LintProblem,
+  lintOpenApi,
+  type OpenApiDocument,
+  renderOpenApiTypes,
+  watchOpenApiConformance,
+} from './openapi.ts'
 export { type ProxyMode, startTcpProxy, type TcpProxy } from './tcp-proxy.ts'
 export { setupTestService, type TestService } from './test-app.ts'
 export {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import sjson from 'secure-json-parse'
+import { deliveryResponse, getDeliveryDocs } from './_docs.ts'
 import { assertSources, getSource, type WebhookSourceConfig } from './_options.ts'
 import { sendProblem } from './_problem.ts'
 import { recordDelivery, type TransactionalDatabase, type WebhookTransaction } from './_record.ts'
@@ -25,6 +26,11 @@ export interface WebhooksPluginOptions {
   readonly bodyLimit?: number
   /** Allowed clock difference for timestamped schemes; default 300 s. */
   readonly toleranceSeconds?: number
+  /**
+   * Problems `onEvent` may answer with by throwing a ProblemError (e.g. `{ 409: ['booking_not_ready'] }` for
+   * an event that cannot apply yet, so the sender retries), listed in the route's OpenAPI document.
+   */
+  readonly eventProblems?: Readonly<Record<number, readonly string[]>>
 }
 
 const DEFAULT_BODY_LIMIT = 1_048_576
@@ -38,7 +44,13 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body))
-  app.post<{ Params: { source: string } }>('/:source', { bodyLimit }, (request, reply) =>
+  // A variable, not a literal: `config.openapi` is typed by @shipshape/server, which this package does not import.
+  const routeOptions = {
+    bodyLimit,
+    schema: { response: { 200: deliveryResponse } },
+    config: { openapi: getDeliveryDocs(options.sources, options.eventProblems) },
+  }
+  app.post<{ Params: { source: string } }>('/:source', routeOptions, (request, reply) =>
     handleDelivery(options, request, reply),
   )
 }

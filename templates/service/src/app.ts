@@ -43,7 +43,12 @@ export async function buildApp(
     },
     readinessTimeoutMs: 800,
     mapError: mapDatabaseError,
-    openapi: { title: '{{name}}', version: '{{templateVersion}}' },
+    // Served at /openapi.json and exported by `pnpm openapi`; routes describe themselves (see src/routes).
+    openapi: {
+      title: '{{name}}',
+      version: '{{templateVersion}}',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
   })
   app.addHook('onClose', () => database.close())
   await app.register(authPlugin, {

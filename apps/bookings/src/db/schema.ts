@@ -67,6 +67,8 @@ export const bookings = pgTable(
   },
   (table) => [
     index('bookings_owner_created_at_id_idx').on(table.ownerId, table.createdAt, table.id),
+    // The foreign key's index (a resource's deletion cascades through it) and a resource's bookings by time.
+    index('bookings_resource_starts_at_idx').on(table.resourceId, table.startsAt),
     check('bookings_period_valid', sql`${table.endsAt} > ${table.startsAt}`),
     check('bookings_status_known', sql`${table.status} in ('held', 'confirmed', 'cancelled', 'expired')`),
     check('bookings_refund_status_known', sql`${table.refundStatus} in ('none', 'pending', 'refunded')`),

@@ -52,6 +52,18 @@ function readSlot(body: { startsAt: string; endsAt: string }) {
   return { startsAt, endsAt }
 }
 
+/** A route's part of the OpenAPI document beyond its schema: the rest (401, 400, 429...) is derived. */
+const describeRoute = (summary: string, operationId: string, problems: Record<number, string[]> = {}) => ({
+  openapi: {
+    summary,
+    operationId,
+    tags: ['bookings'],
+    tagDescriptions: { bookings: 'Your bookings: each one visible to its owner only.' },
+    problems,
+  },
+})
+const withNotFound = { 404: ['not_found'] }
+
 /**
  * /bookings: hold a slot of a resource (201, `held` until holdExpiresAt; the payment provider's webhook
  * confirms it), list and read your own, cancel. Any signed-in user may book a resource whose id they have.
@@ -62,15 +74,22 @@ export async function bookingsRoutes(
   app: App,
   { db, holdSeconds, refunder }: BookingsRoutesOptions,
 ): Promise<void> {
-  // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
-  app.addHook('onRequest', app.authenticate)
+  // Every route below needs a session (checked onRequest, before idempotency scopes a key to its caller).
+  app.requireSession()
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
     and(ownedBy(bookings.ownerId, requireUser(request).id), eq(bookings.id, id))
 
   app.post(
     '/',
     {
-      config: { idempotency: true },
+      config: {
+        idempotency: true,
+        ...describeRoute('Hold a slot of a resource', 'createBooking', {
+          404: ['not_found'],
+          409: ['slot_taken'],
+          422: ['outside_opening_hours', 'invalid_slot'],
+        }),
+      },
       schema: { body: schemas.createBookingBody, response: { 201: schemas.bookingSchema } },
     },
     async (request, reply) => {
@@ -99,7 +118,10 @@ export async function bookingsRoutes(
 
   app.get(
     '/',
-    { schema: { querystring: pageQuery, response: { 200: schemas.bookingsPage } } },
+    {
+      config: describeRoute('List your bookings, newest first', 'listBookings'),
+      schema: { querystring: pageQuery, response: { 200: schemas.bookingsPage } },
+    },
     async (request) => {
       const { limit, cursor } = request.query
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
@@ -128,7 +150,10 @@ export async function bookingsRoutes(
 
   app.get(
     '/:id',
-    { schema: { params: idParams, response: { 200: schemas.bookingSchema } } },
+    {
+      config: describeRoute('Get one of your bookings', 'getBooking', withNotFound),
+      schema: { params: idParams, response: { 200: schemas.bookingSchema } },
+    },
     async (request) => {
       const [row] = await db.select().from(bookings).where(mine(request, request.params.id))
       if (!row) throw notFound('booking')
@@ -143,7 +168,13 @@ export async function bookingsRoutes(
   // sweep in src/domain/refunds.ts sends it later).
   app.post(
     '/:id/cancel',
-    { schema: { params: idParams, response: { 200: schemas.bookingSchema } } },
+    {
+      config: describeRoute('Cancel one of your bookings (a paid one is refunded)', 'cancelBooking', {
+        404: ['not_found'],
+        409: ['not_cancellable'],
+      }),
+      schema: { params: idParams, response: { 200: schemas.bookingSchema } },
+    },
     async (request) => {
       // The change and its outbox event commit together (src/domain/events.ts).
       const cancelled = await db.transaction(async (tx) => {

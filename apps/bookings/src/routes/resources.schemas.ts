@@ -50,13 +50,21 @@ export const idParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { a
 
 export const pageQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size.' }),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "The previous page's nextCursor." }),
+    ),
   },
   { additionalProperties: false },
 )
 
 export const resourcesPage = Type.Object(
-  { data: Type.Array(resourceSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  {
+    data: Type.Array(resourceSchema),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Null on the last page.' }),
+  },
   { additionalProperties: false },
 )
+
+/** A 204's empty body. */
+export const noContent = Type.Null({ description: 'Deleted; no body.' })

@@ -32,20 +32,34 @@ function checkCalendar(body: { timeZone?: string; openingHours?: OpeningWindow[]
     throw invalidField('Each opening window must open before it closes, without overlapping another.')
 }
 
+/** A route's part of the OpenAPI document beyond its schema: the rest (401, 400, 429...) is derived. */
+const describeRoute = (summary: string, operationId: string, problems: Record<number, string[]> = {}) => ({
+  openapi: {
+    summary,
+    operationId,
+    tags: ['resources'],
+    tagDescriptions: {
+      resources: 'What can be booked: managed by its owner, booked by id by anyone signed in.',
+    },
+    problems,
+  },
+})
+const withNotFound = { 404: ['not_found'] }
+
 /**
  * CRUD for /resources (what can be booked), each row managed by its owner only: another user's row is a
  * 404, never a 403, so ids reveal nothing. Booking a resource needs only its id (routes/bookings.ts).
  */
 export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof schema> }): Promise<void> {
-  // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
-  app.addHook('onRequest', app.authenticate)
+  // Every route below needs a session (checked onRequest, before idempotency scopes a key to its caller).
+  app.requireSession()
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
     and(ownedBy(resources.ownerId, requireUser(request).id), eq(resources.id, id))
 
   app.post(
     '/',
     {
-      config: { idempotency: true },
+      config: { idempotency: true, ...describeRoute('Create a resource', 'createResource') },
       schema: { body: schemas.createResourceBody, response: { 201: schemas.resourceSchema } },
     },
     async (request, reply) => {
@@ -66,7 +80,10 @@ export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof
 
   app.get(
     '/',
-    { schema: { querystring: schemas.pageQuery, response: { 200: schemas.resourcesPage } } },
+    {
+      config: describeRoute('List your resources, newest first', 'listResources'),
+      schema: { querystring: schemas.pageQuery, response: { 200: schemas.resourcesPage } },
+    },
     async (request) => {
       const { limit, cursor } = request.query
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
@@ -95,7 +112,10 @@ export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof
 
   app.get(
     '/:id',
-    { schema: { params: schemas.idParams, response: { 200: schemas.resourceSchema } } },
+    {
+      config: describeRoute('Get one of your resources', 'getResource', withNotFound),
+      schema: { params: schemas.idParams, response: { 200: schemas.resourceSchema } },
+    },
     async (request) => {
       const [row] = await db.select().from(resources).where(mine(request, request.params.id))
       if (!row) throw notFound('resource')
@@ -106,6 +126,7 @@ export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof
   app.patch(
     '/:id',
     {
+      config: describeRoute('Change one of your resources', 'updateResource', withNotFound),
       schema: {
         params: schemas.idParams,
         body: schemas.updateResourceBody,
@@ -125,12 +146,23 @@ export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof
     },
   )
 
-  app.delete('/:id', { schema: { params: schemas.idParams } }, async (request, reply) => {
-    const [row] = await db
-      .delete(resources)
-      .where(mine(request, request.params.id))
-      .returning({ id: resources.id })
-    if (!row) throw notFound('resource')
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/:id',
+    {
+      config: describeRoute(
+        'Delete one of your resources (and its bookings)',
+        'deleteResource',
+        withNotFound,
+      ),
+      schema: { params: schemas.idParams, response: { 204: schemas.noContent } },
+    },
+    async (request, reply) => {
+      const [row] = await db
+        .delete(resources)
+        .where(mine(request, request.params.id))
+        .returning({ id: resources.id })
+      if (!row) throw notFound('resource')
+      return reply.code(204).send(null)
+    },
+  )
 }

@@ -33,13 +33,21 @@ export const preferenceParams = Type.Object(
 
 export const listPreferencesQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size.' }),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "The previous page's nextCursor." }),
+    ),
   },
   { additionalProperties: false },
 )
 
 export const preferencesPage = Type.Object(
-  { data: Type.Array(preferenceSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  {
+    data: Type.Array(preferenceSchema),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Null on the last page.' }),
+  },
   { additionalProperties: false },
 )
+
+/** A 204's empty body. */
+export const noContent = Type.Null({ description: 'Deleted; no body.' })

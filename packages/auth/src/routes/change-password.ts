@@ -3,6 +3,7 @@ import type { AuthContext } from '../auth-context.ts'
 import { getEmailKey } from '../email.ts'
 import { checkPasswordPolicy } from '../password-policy.ts'
 import { createInvalidCredentials, createUnauthenticated, createWeakPassword } from '../problems.ts'
+import { noContent } from '../route-docs.ts'
 import { assertAllowed } from './login.ts'
 import { readPassword } from './read-input.ts'
 import { AUTH_BODY_LIMIT, type ChangePasswordBody, changePasswordBody } from './schemas.ts'
@@ -10,7 +11,23 @@ import { AUTH_BODY_LIMIT, type ChangePasswordBody, changePasswordBody } from './
 export function registerChangePasswordRoute(app: FastifyInstance, auth: AuthContext): void {
   app.post<{ Body: ChangePasswordBody }>(
     '/password',
-    { bodyLimit: AUTH_BODY_LIMIT, schema: { body: changePasswordBody } },
+    {
+      bodyLimit: AUTH_BODY_LIMIT,
+      schema: { body: changePasswordBody, response: { 204: noContent } },
+      config: {
+        openapi: {
+          summary: 'Change the password and end every other session',
+          operationId: 'changePassword',
+          security: { session: auth.securitySchemes.session },
+          problems: {
+            400: ['validation_failed', 'weak_password'],
+            401: ['unauthenticated', 'invalid_credentials'],
+            429: ['rate_limited'],
+            503: ['unavailable'],
+          },
+        },
+      },
+    },
     async (request, reply) => {
       const user = await auth.authenticate(request)
       const sessionId = auth.getSessionId(request)

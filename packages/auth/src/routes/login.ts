@@ -38,7 +38,17 @@ async function checkCredentials(
 export function registerLoginRoute(app: FastifyInstance, auth: AuthContext): void {
   app.post<{ Body: CredentialsBody }>(
     '/login',
-    { bodyLimit: AUTH_BODY_LIMIT, schema: { body: credentialsBody, response: { 200: userResponse } } },
+    {
+      bodyLimit: AUTH_BODY_LIMIT,
+      schema: { body: credentialsBody, response: { 200: userResponse } },
+      config: {
+        openapi: {
+          summary: 'Start a session',
+          operationId: 'logIn',
+          problems: { 401: ['invalid_credentials'], 429: ['rate_limited'], 503: ['unavailable'] },
+        },
+      },
+    },
     async (request, reply) => {
       const { email, key } = readLoginEmail(request.body.email)
       const password = readPassword(request.body.password, 'password')

@@ -8,7 +8,17 @@ import { AUTH_BODY_LIMIT, type CredentialsBody, credentialsBody, userResponse } 
 export function registerSignupRoute(app: FastifyInstance, auth: AuthContext): void {
   app.post<{ Body: CredentialsBody }>(
     '/signup',
-    { bodyLimit: AUTH_BODY_LIMIT, schema: { body: credentialsBody, response: { 201: userResponse } } },
+    {
+      bodyLimit: AUTH_BODY_LIMIT,
+      schema: { body: credentialsBody, response: { 201: userResponse } },
+      config: {
+        openapi: {
+          summary: 'Create an account and start its session',
+          operationId: 'signUp',
+          problems: { 400: ['validation_failed', 'weak_password'], 409: ['email_taken'] },
+        },
+      },
+    },
     async (request, reply) => {
       const email = readEmail(request.body.email)
       const password = readPassword(request.body.password, 'password')

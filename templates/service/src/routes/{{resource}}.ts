@@ -25,20 +25,33 @@ function to{{pascalCase singular}}(row: {{pascalCase singular}}Row) {
   return { id, name, description, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
 }
 
+/** A route's part of the OpenAPI document beyond its schema: the rest (401, 400, 429...) is derived. */
+const describeRoute = (summary: string, operationId: string, problems: Record<number, string[]> = {}) => ({
+  openapi: {
+    summary,
+    operationId,
+    tags: ['{{resource}}'],
+    tagDescriptions: { {{resource}}: 'Your {{resource}}: each one visible to its owner only.' },
+    problems,
+  },
+})
+const withNotFound = { 404: ['not_found'] }
+
 /**
  * CRUD for /{{resource}}, each row visible to its owner only: another user's row is a 404, never a 403, so
  * ids reveal nothing. Every query is parameterized by drizzle; every input and output has a closed schema.
+ * Each route is documented at /openapi.json from its schema and `config.openapi`.
  */
 export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDatabase<typeof schema> }): Promise<void> {
-  // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
-  app.addHook('onRequest', app.authenticate)
+  // Every route below needs a session (checked onRequest, before idempotency scopes a key to its caller).
+  app.requireSession()
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
     and(ownedBy({{resource}}.ownerId, requireUser(request).id), eq({{resource}}.id, id))
 
   app.post(
     '/',
     {
-      config: { idempotency: true },
+      config: { idempotency: true, ...describeRoute('Create a {{singular}}', 'create{{pascalCase singular}}') },
       schema: { body: schemas.create{{pascalCase singular}}Body, response: { 201: schemas.{{camelCase singular}}Schema } },
     },
     async (request, reply) => {
@@ -55,6 +68,7 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
   app.get(
     '/',
     {
+      config: describeRoute('List your {{resource}}, newest first', 'list{{pascalCase resource}}'),
       schema: { querystring: schemas.list{{pascalCase resource}}Query, response: { 200: schemas.{{camelCase resource}}Page } },
     },
     async (request) => {
@@ -86,6 +100,7 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
   app.get(
     '/:id',
     {
+      config: describeRoute('Get one of your {{resource}}', 'get{{pascalCase singular}}', withNotFound),
       schema: { params: schemas.{{camelCase singular}}Params, response: { 200: schemas.{{camelCase singular}}Schema } },
     },
     async (request) => {
@@ -98,6 +113,7 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
   app.patch(
     '/:id',
     {
+      config: describeRoute('Change one of your {{resource}}', 'update{{pascalCase singular}}', withNotFound),
       schema: {
         params: schemas.{{camelCase singular}}Params,
         body: schemas.update{{pascalCase singular}}Body,
@@ -115,12 +131,19 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
     },
   )
 
-  app.delete('/:id', { schema: { params: schemas.{{camelCase singular}}Params } }, async (request, reply) => {
-    const [row] = await db
-      .delete({{resource}})
-      .where(mine(request, request.params.id))
-      .returning({ id: {{resource}}.id })
-    if (!row) throw notFound()
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/:id',
+    {
+      config: describeRoute('Delete one of your {{resource}}', 'delete{{pascalCase singular}}', withNotFound),
+      schema: { params: schemas.{{camelCase singular}}Params, response: { 204: schemas.noContent } },
+    },
+    async (request, reply) => {
+      const [row] = await db
+        .delete({{resource}})
+        .where(mine(request, request.params.id))
+        .returning({ id: {{resource}}.id })
+      if (!row) throw notFound()
+      return reply.code(204).send(null)
+    },
+  )
 }

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream'
 import type { AuthPluginOptions } from '@shipshape/auth'
 import { loadEnv } from '@shipshape/config'
 import type { App } from '@shipshape/server'
-import { setupTestService } from '@shipshape/testing'
+import { setupTestService, watchOpenApiConformance } from '@shipshape/testing'
+import { afterAll, expect } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { envSchema } from '../src/config.ts'
 import { migrationsFolder } from '../src/db/client.ts'
@@ -28,10 +29,17 @@ export function getTestConfig(overrides: Record<string, string> = {}) {
 
 /**
  * The service on its own database (PGlite, or a fresh PostgreSQL database when DATABASE_URL is set), with
- * every log line it writes captured, so tests can prove that no secret reaches a log.
+ * every log line it writes captured, so tests can prove that no secret reaches a log. Every response the
+ * file's tests provoke is checked against /openapi.json: a status the document does not list for its route,
+ * or a body that does not match the documented schema, fails the file.
  */
 export async function setupService(
-  options: { auth?: Partial<AuthPluginOptions>; env?: Record<string, string> } = {},
+  options: {
+    auth?: Partial<AuthPluginOptions>
+    env?: Record<string, string>
+    /** For a test that breaks the database on purpose: its 500s are expected, and never documented. */
+    provokesServerErrors?: boolean
+  } = {},
 ) {
   const logs: string[] = []
   const stream = new Writable({
@@ -41,11 +49,18 @@ export async function setupService(
     },
   })
   const config = getTestConfig(options.env)
+  let violations: string[] = []
   const service = await setupTestService({
     schema,
     migrationsFolder,
-    build: (database) =>
-      buildApp(config, database, { logger: { level: 'debug', stream }, auth: options.auth }),
+    build: async (database) => {
+      const app = await buildApp(config, database, { logger: { level: 'debug', stream }, auth: options.auth })
+      violations = watchOpenApiConformance(app, { ignoreStatuses: options.provokesServerErrors ? [500] : [] })
+      return app
+    },
+  })
+  afterAll(() => {
+    expect(violations, 'responses that differ from /openapi.json').toEqual([])
   })
   return { ...service, db: service.database.db, logs }
 }

@@ -5,7 +5,10 @@ import { cheapArgon2, origin, password, setupService } from './setup.ts'
 // The service contract: no log line at any level carries a query's parameters, an email address, a password
 // hash, a token or a cookie, failed queries included. Each failure below makes the database refuse a write
 // whose parameters (and whose failing row, in PostgreSQL's error detail) hold exactly such values.
-const { app, db, logs } = await setupService({ auth: { testArgon2Params: cheapArgon2 } })
+const { app, db, logs } = await setupService({
+  auth: { testArgon2Params: cheapArgon2 },
+  provokesServerErrors: true,
+})
 
 function postCredentials(url: string, email: string) {
   return app.inject({ method: 'POST', url, headers: { origin }, payload: { email, password } })

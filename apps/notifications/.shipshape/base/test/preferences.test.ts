@@ -1,8 +1,17 @@
+import { createInjectFetch } from '@shipshape/testing'
+import createClient from 'openapi-fetch'
 import { describe, expect, it } from 'vitest'
+import type { paths } from './openapi-types.ts'
 import { cheapArgon2, setupService, signUp } from './setup.ts'
 
 const { app } = await setupService({ auth: { testArgon2Params: cheapArgon2 } })
 const alice = await signUp(app)
+/** The client generated from /openapi.json (`pnpm openapi`): a route that drifts from it breaks typecheck. */
+const client = createClient<paths>({
+  baseUrl: 'http://localhost',
+  fetch: createInjectFetch(app),
+  headers: alice.headers,
+})
 
 type Inject = {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -91,10 +100,10 @@ describe('POST /preferences rejects bad input and stores nothing', () => {
 })
 
 describe('/preferences/:id', () => {
-  it('creates, reads, updates and deletes one preference', async () => {
-    const created = await create({ name: 'first', description: 'a preference' })
-    expect(created.statusCode).toBe(201)
-    const row = created.json()
+  it('creates, reads, updates and deletes one preference (through the typed client)', async () => {
+    const created = await client.POST('/preferences', { body: { name: 'first', description: 'a preference' } })
+    expect(created.response.status).toBe(201)
+    const row = created.data
     expect(row).toEqual({
       id: expect.any(String),
       name: 'first',
@@ -102,16 +111,16 @@ describe('/preferences/:id', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     })
+    if (row === undefined) throw new Error('no preference created')
+    const byId = { params: { path: { id: row.id } } }
 
-    expect((await request({ method: 'GET', url: `/preferences/${row.id}` })).json()).toEqual(row)
-    const patched = await request({
-      method: 'PATCH',
-      url: `/preferences/${row.id}`,
-      payload: { name: 'renamed' },
-    })
-    expect(patched.json()).toMatchObject({ id: row.id, name: 'renamed', description: 'a preference' })
-    expect((await request({ method: 'DELETE', url: `/preferences/${row.id}` })).statusCode).toBe(204)
-    expectProblem(await request({ method: 'GET', url: `/preferences/${row.id}` }), 404, 'not_found')
+    expect((await client.GET('/preferences/{id}', byId)).data).toEqual(row)
+    const patched = await client.PATCH('/preferences/{id}', { ...byId, body: { name: 'renamed' } })
+    expect(patched.data).toMatchObject({ id: row.id, name: 'renamed', description: 'a preference' })
+    expect((await client.DELETE('/preferences/{id}', byId)).response.status).toBe(204)
+    const gone = await client.GET('/preferences/{id}', byId)
+    expect(gone.response.status).toBe(404)
+    expect(gone.error?.code).toBe('not_found')
   })
 
   it('404 for an id that does not exist, on every method', async () => {
@@ -157,16 +166,16 @@ describe('GET /preferences pagination', () => {
     for (let i = 0; i < 25; i++) ids.push((await create({ name: `n${i}` })).json().id)
     const seen: string[] = []
     const createdAt: string[] = []
-    let cursor: string | null = null
+    let cursor: string | undefined
     do {
-      const query: string = cursor ? `limit=10&cursor=${cursor}` : 'limit=10'
-      const page = (await request({ method: 'GET', url: `/preferences?${query}` })).json()
+      const { data: page } = await client.GET('/preferences', { params: { query: { limit: 10, cursor } } })
+      if (page === undefined) throw new Error('a page failed')
       expect(page.data.length).toBeLessThanOrEqual(10)
-      for (const row of page.data as { id: string; createdAt: string }[]) {
+      for (const row of page.data) {
         seen.push(row.id)
         createdAt.push(row.createdAt)
       }
-      cursor = page.nextCursor
+      cursor = page.nextCursor ?? undefined
     } while (cursor)
     expect(seen).toHaveLength(ids.length)
     expect([...seen].sort()).toEqual([...ids].sort())

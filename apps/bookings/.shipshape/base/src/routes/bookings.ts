@@ -25,20 +25,33 @@ function toBooking(row: BookingRow) {
   return { id, name, description, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
 }
 
+/** A route's part of the OpenAPI document beyond its schema: the rest (401, 400, 429...) is derived. */
+const describeRoute = (summary: string, operationId: string, problems: Record<number, string[]> = {}) => ({
+  openapi: {
+    summary,
+    operationId,
+    tags: ['bookings'],
+    tagDescriptions: { bookings: 'Your bookings: each one visible to its owner only.' },
+    problems,
+  },
+})
+const withNotFound = { 404: ['not_found'] }
+
 /**
  * CRUD for /bookings, each row visible to its owner only: another user's row is a 404, never a 403, so
  * ids reveal nothing. Every query is parameterized by drizzle; every input and output has a closed schema.
+ * Each route is documented at /openapi.json from its schema and `config.openapi`.
  */
 export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof schema> }): Promise<void> {
-  // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
-  app.addHook('onRequest', app.authenticate)
+  // Every route below needs a session (checked onRequest, before idempotency scopes a key to its caller).
+  app.requireSession()
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
     and(ownedBy(bookings.ownerId, requireUser(request).id), eq(bookings.id, id))
 
   app.post(
     '/',
     {
-      config: { idempotency: true },
+      config: { idempotency: true, ...describeRoute('Create a booking', 'createBooking') },
       schema: { body: schemas.createBookingBody, response: { 201: schemas.bookingSchema } },
     },
     async (request, reply) => {
@@ -55,6 +68,7 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
   app.get(
     '/',
     {
+      config: describeRoute('List your bookings, newest first', 'listBookings'),
       schema: { querystring: schemas.listBookingsQuery, response: { 200: schemas.bookingsPage } },
     },
     async (request) => {
@@ -86,6 +100,7 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
   app.get(
     '/:id',
     {
+      config: describeRoute('Get one of your bookings', 'getBooking', withNotFound),
       schema: { params: schemas.bookingParams, response: { 200: schemas.bookingSchema } },
     },
     async (request) => {
@@ -98,6 +113,7 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
   app.patch(
     '/:id',
     {
+      config: describeRoute('Change one of your bookings', 'updateBooking', withNotFound),
       schema: {
         params: schemas.bookingParams,
         body: schemas.updateBookingBody,
@@ -115,12 +131,19 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
     },
   )
 
-  app.delete('/:id', { schema: { params: schemas.bookingParams } }, async (request, reply) => {
-    const [row] = await db
-      .delete(bookings)
-      .where(mine(request, request.params.id))
-      .returning({ id: bookings.id })
-    if (!row) throw notFound()
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/:id',
+    {
+      config: describeRoute('Delete one of your bookings', 'deleteBooking', withNotFound),
+      schema: { params: schemas.bookingParams, response: { 204: schemas.noContent } },
+    },
+    async (request, reply) => {
+      const [row] = await db
+        .delete(bookings)
+        .where(mine(request, request.params.id))
+        .returning({ id: bookings.id })
+      if (!row) throw notFound()
+      return reply.code(204).send(null)
+    },
+  )
 }

@@ -25,20 +25,33 @@ function toPreference(row: PreferenceRow) {
   return { id, name, description, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
 }
 
+/** A route's part of the OpenAPI document beyond its schema: the rest (401, 400, 429...) is derived. */
+const describeRoute = (summary: string, operationId: string, problems: Record<number, string[]> = {}) => ({
+  openapi: {
+    summary,
+    operationId,
+    tags: ['preferences'],
+    tagDescriptions: { preferences: 'Your preferences: each one visible to its owner only.' },
+    problems,
+  },
+})
+const withNotFound = { 404: ['not_found'] }
+
 /**
  * CRUD for /preferences, each row visible to its owner only: another user's row is a 404, never a 403, so
  * ids reveal nothing. Every query is parameterized by drizzle; every input and output has a closed schema.
+ * Each route is documented at /openapi.json from its schema and `config.openapi`.
  */
 export async function preferencesRoutes(app: App, { db }: { db: AppDatabase<typeof schema> }): Promise<void> {
-  // onRequest, so the user is known before the idempotency plugin scopes a key to its caller.
-  app.addHook('onRequest', app.authenticate)
+  // Every route below needs a session (checked onRequest, before idempotency scopes a key to its caller).
+  app.requireSession()
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
     and(ownedBy(preferences.ownerId, requireUser(request).id), eq(preferences.id, id))
 
   app.post(
     '/',
     {
-      config: { idempotency: true },
+      config: { idempotency: true, ...describeRoute('Create a preference', 'createPreference') },
       schema: { body: schemas.createPreferenceBody, response: { 201: schemas.preferenceSchema } },
     },
     async (request, reply) => {
@@ -55,6 +68,7 @@ export async function preferencesRoutes(app: App, { db }: { db: AppDatabase<type
   app.get(
     '/',
     {
+      config: describeRoute('List your preferences, newest first', 'listPreferences'),
       schema: { querystring: schemas.listPreferencesQuery, response: { 200: schemas.preferencesPage } },
     },
     async (request) => {
@@ -86,6 +100,7 @@ export async function preferencesRoutes(app: App, { db }: { db: AppDatabase<type
   app.get(
     '/:id',
     {
+      config: describeRoute('Get one of your preferences', 'getPreference', withNotFound),
       schema: { params: schemas.preferenceParams, response: { 200: schemas.preferenceSchema } },
     },
     async (request) => {
@@ -98,6 +113,7 @@ export async function preferencesRoutes(app: App, { db }: { db: AppDatabase<type
   app.patch(
     '/:id',
     {
+      config: describeRoute('Change one of your preferences', 'updatePreference', withNotFound),
       schema: {
         params: schemas.preferenceParams,
         body: schemas.updatePreferenceBody,
@@ -115,12 +131,19 @@ export async function preferencesRoutes(app: App, { db }: { db: AppDatabase<type
     },
   )
 
-  app.delete('/:id', { schema: { params: schemas.preferenceParams } }, async (request, reply) => {
-    const [row] = await db
-      .delete(preferences)
-      .where(mine(request, request.params.id))
-      .returning({ id: preferences.id })
-    if (!row) throw notFound()
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/:id',
+    {
+      config: describeRoute('Delete one of your preferences', 'deletePreference', withNotFound),
+      schema: { params: schemas.preferenceParams, response: { 204: schemas.noContent } },
+    },
+    async (request, reply) => {
+      const [row] = await db
+        .delete(preferences)
+        .where(mine(request, request.params.id))
+        .returning({ id: preferences.id })
+      if (!row) throw notFound()
+      return reply.code(204).send(null)
+    },
+  )
 }

@@ -1,0 +1,81 @@
+import { defineRule } from './_rule.ts'
+import { listMigrationFiles, readTables } from './_schema.ts'
+
+export const fkWithoutIndex = defineRule({
+  id: 'fk-without-index',
+  severity: 'warning',
+  title: 'Foreign key without an index',
+  why: 'PostgreSQL does not index foreign keys: every join, and every delete of a parent row, scans the whole child table.',
+  fix: 'Add an index whose first column is the foreign key (drizzle: `index(...).on(table.ownerId)`; SQL: `CREATE INDEX ... (owner_id)`).',
+  check(project) {
+    return readTables(project).flatMap((table) =>
+      table.foreignKeys
+        .filter((key) => !table.leadingIndexed.has(key.column))
+        .map((key) => ({
+          ...key.at,
+          message: `${table.table}.${key.column} references another table and no index starts with it.`,
+        })),
+    )
+  },
+})
+
+const isEmail = (column: string) => /^e-?mail(?:_?address)?$/i.test(column)
+
+export const emailNotUnique = defineRule({
+  id: 'email-not-unique',
+  severity: 'warning',
+  title: 'Email column without a unique index',
+  why: 'Without a unique index two sign-ups racing with one address both succeed, and login then picks either account.',
+  fix: 'Add a unique index on the normalised email: drizzle `uniqueIndex(...).on(lower(table.email))` (a `sql` template), SQL `CREATE UNIQUE INDEX ... (lower(email))`.',
+  check(project) {
+    return readTables(project).flatMap((table) =>
+      [...table.columns]
+        .filter(([column]) => isEmail(column) && !table.unique.has(column))
+        .map(([column, at]) => ({
+          ...at,
+          message: `${table.table}.${column} holds emails and nothing makes them unique.`,
+        })),
+    )
+  },
+})
+
+const databaseClients = [
+  'pg',
+  'postgres',
+  'drizzle-orm',
+  'mysql2',
+  'knex',
+  'kysely',
+  'sequelize',
+  'typeorm',
+  '@prisma/client',
+  '@shipshape/db',
+]
+
+export const noMigrations = defineRule({
+  id: 'no-migrations',
+  severity: 'warning',
+  title: 'Schema pushed instead of migrated',
+  why: 'Without versioned migrations a schema change cannot be reviewed, repeated on another environment or rolled forward safely.',
+  fix: "Generate migrations (`drizzle-kit generate`), commit them, and apply them as a release step (`drizzle-kit migrate` or the service's migrate script).",
+  check(project) {
+    const scripts = project.packageJson?.scripts ?? {}
+    const pushing = Object.entries(scripts).filter(([, command]) =>
+      command.split(/\s*(?:&&|;|\|\|)\s*/).some((part) => part.trim().startsWith('drizzle-kit push')),
+    )
+    const problems = pushing.map(([name]) => ({
+      ...project.locateInPackageJson(name),
+      message: `Script "${name}" pushes the schema (drizzle-kit push) instead of migrating.`,
+    }))
+    const usesDatabase = databaseClients.some((name) => project.hasDependency(name))
+    const hasMigrations =
+      listMigrationFiles(project).length > 0 ||
+      project.files.some((file) => /(?:^|\/)migrations?\//.test(file))
+    if (usesDatabase && !hasMigrations)
+      problems.push({
+        ...project.locateInPackageJson('dependencies'),
+        message: 'The service talks to a database but has no migrations folder.',
+      })
+    return problems
+  },
+})
