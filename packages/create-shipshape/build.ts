@@ -1,24 +1,12 @@
-import { cp, readFile, rm } from 'node:fs/promises'
+import { cp, rm } from 'node:fs/promises'
 import { build } from 'esbuild'
-import { parse } from 'yaml'
-import type { Pins } from './src/pins.ts'
+import { readPins } from './read-pins.ts'
 
 // One file with no runtime dependencies (npm create downloads nothing else), runnable on Node 20, plus the
 // workspace template. The pins are read from this repository now, so no version is written twice.
 const packageDir = new URL('./', import.meta.url)
 const repo = new URL('../../', packageDir)
-const read = async (path: string) => readFile(new URL(path, repo), 'utf8')
-const rootPackage = JSON.parse(await read('package.json'))
-const catalog = parse(await read('pnpm-workspace.yaml')).catalog
-const ownPackage = JSON.parse(await readFile(new URL('package.json', packageDir), 'utf8'))
-const pins: Pins = {
-  shipshapeVersion: ownPackage.version,
-  nodeVersion: (await read('.node-version')).trim(),
-  nodeEngines: rootPackage.engines.node,
-  pnpmVersion: rootPackage.packageManager.replace(/^pnpm@/, ''),
-  turboVersion: catalog.turbo,
-  postgresImage: JSON.parse(await read('templates/service.json')).images.postgres.ref,
-}
+const pins = await readPins()
 
 const dist = new URL('dist/', packageDir)
 await rm(dist, { recursive: true, force: true })

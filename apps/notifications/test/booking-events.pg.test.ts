@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { signStandardWebhook } from '@shipshape/webhooks'
 import { eq } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { sentEmails } from '../src/db/schema.ts'
 import { setupService, webhookSecret } from './setup.ts'
 
@@ -48,6 +49,10 @@ function deliver(event: { eventId: string; body: string }, secret = bookingsSecr
 const emailsFor = (eventId: string) => db.select().from(sentEmails).where(eq(sentEmails.eventId, eventId))
 
 describe('POST /webhooks/bookings', () => {
+  // The concurrent case keeps the event loop busy, and load shedding (event-loop utilisation over 0.98)
+  // would answer the next request 503 on a loaded machine: a breath between cases keeps this about delivery.
+  beforeEach(() => sleep(100))
+
   it('an event sends one e-mail; the same event delivered again sends nothing more', async () => {
     const event = bookingEvent()
     expect((await deliver(event)).json()).toEqual({ received: true, duplicate: false })
@@ -55,13 +60,6 @@ describe('POST /webhooks/bookings', () => {
     const emails = await emailsFor(event.eventId)
     expect(emails).toHaveLength(1)
     expect(emails[0]).toMatchObject({ subject: 'Your booking is confirmed' })
-  })
-
-  it('ten concurrent copies of one event (a retry racing the first attempt) send one e-mail', async () => {
-    const event = bookingEvent('booking.held')
-    const answers = await Promise.all(Array.from({ length: 10 }, () => deliver(event)))
-    for (const answer of answers) expect(answer.statusCode, answer.body).toBe(200)
-    expect(await emailsFor(event.eventId)).toHaveLength(1)
   })
 
   it('only bookings can send: another secret, even the partner one, is 401 and sends nothing', async () => {
@@ -78,5 +76,12 @@ describe('POST /webhooks/bookings', () => {
     const event = bookingEvent('booking.rescheduled')
     expect((await deliver(event)).statusCode).toBe(200)
     expect(await emailsFor(event.eventId)).toHaveLength(0)
+  })
+
+  it('ten concurrent copies of one event (a retry racing the first attempt) send one e-mail', async () => {
+    const event = bookingEvent('booking.held')
+    const answers = await Promise.all(Array.from({ length: 10 }, () => deliver(event)))
+    for (const answer of answers) expect(answer.statusCode, answer.body).toBe(200)
+    expect(await emailsFor(event.eventId)).toHaveLength(1)
   })
 })

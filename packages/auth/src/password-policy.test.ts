@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { checkPasswordPolicy, getCommonPasswordCount, normalizePassword } from './password-policy.ts'
 
@@ -32,5 +33,21 @@ describe('password policy', () => {
 
   it('normalises compatibility characters so one password has one form', () => {
     expect(normalizePassword('ﬁne')).toBe('fine')
+  })
+
+  it('reads the common list at the first check, not at import (an idle service never pays for it)', () => {
+    // A child process records every specifier Node resolves (import and require alike).
+    const script = `
+      import { registerHooks } from 'node:module'
+      const seen = []
+      registerHooks({ resolve: (specifier, context, next) => { seen.push(specifier); return next(specifier, context) } })
+      const policy = await import(${JSON.stringify(new URL('./password-policy.ts', import.meta.url).href)})
+      const atImport = seen.includes('@zxcvbn-ts/language-common')
+      const verdict = policy.checkPasswordPolicy('password', 8).ok
+      console.log(JSON.stringify({ atImport, afterCheck: seen.includes('@zxcvbn-ts/language-common'), verdict }))`
+    const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], {
+      encoding: 'utf8',
+    })
+    expect(JSON.parse(output)).toEqual({ atImport: false, afterCheck: true, verdict: false })
   })
 })

@@ -1,4 +1,5 @@
-import { dictionary } from '@zxcvbn-ts/language-common'
+import { createRequire } from 'node:module'
+import type * as LanguageCommon from '@zxcvbn-ts/language-common'
 
 /** NIST SP 800-63B's floor; a service may raise the minimum but never go under it. */
 export const MIN_PASSWORD_LENGTH_FLOOR = 8
@@ -9,8 +10,20 @@ export type PasswordPolicyResult =
   | { ok: true }
   | { ok: false; rule: 'too_short' | 'too_long' | 'common'; detail: string }
 
-/** ~30,000 most common leaked passwords (zxcvbn-ts's ranked list), lower-cased. */
-const commonPasswords = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()))
+const require = createRequire(import.meta.url)
+let commonPasswords: Set<string> | undefined
+
+/**
+ * ~30,000 most common leaked passwords (zxcvbn-ts's ranked list), lower-cased. Read at the first check,
+ * not at import: decompressing the list grew an idle service's heap by tens of MiB it may never need.
+ */
+function getCommonPasswords(): Set<string> {
+  if (commonPasswords === undefined) {
+    const { dictionary } = require('@zxcvbn-ts/language-common') as typeof LanguageCommon
+    commonPasswords = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()))
+  }
+  return commonPasswords
+}
 
 /** The same canonical form is hashed and checked, so "ﬁ" and "fi" are one password (NIST: normalise). */
 export function normalizePassword(password: string): string {
@@ -39,12 +52,12 @@ export function checkPasswordPolicy(sent: string, minLength: number): PasswordPo
       detail: `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`,
     }
   }
-  if (commonPasswords.has(normalizePassword(sent).toLowerCase())) {
+  if (getCommonPasswords().has(normalizePassword(sent).toLowerCase())) {
     return { ok: false, rule: 'common', detail: 'The password is on a list of commonly used passwords.' }
   }
   return { ok: true }
 }
 
 export function getCommonPasswordCount(): number {
-  return commonPasswords.size
+  return getCommonPasswords().size
 }

@@ -44,12 +44,14 @@ function isAuthRoute(request: FastifyRequest): boolean {
 }
 
 function addCsrfHook(app: FastifyInstance, auth: AuthContext): void {
-  app.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: the common case (no cookie, not /auth) costs no promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     const carriesCookie = auth.cookies.isPresent(request)
-    if (!carriesCookie && !isAuthRoute(request)) return
+    if (!carriesCookie && !isAuthRoute(request)) return done()
     const verdict = checkCsrf(request, auth.options.allowedOrigins, carriesCookie)
-    if (verdict === 'csrf_failed') throw createCsrfFailed()
-    if (verdict === 'unsupported_media_type') throw createUnsupportedMediaType()
+    if (verdict === 'csrf_failed') return done(createCsrfFailed())
+    if (verdict === 'unsupported_media_type') return done(createUnsupportedMediaType())
+    done()
   })
 }
 

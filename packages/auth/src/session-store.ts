@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { and, eq, gt, isNotNull, isNull, ne, sql } from 'drizzle-orm'
 import type { AuthDatabase } from './database.ts'
 import { generateRefreshToken, hashRefreshToken } from './refresh-token.ts'
@@ -46,6 +47,23 @@ export function createSessionStore(
       .update(sessions)
       .set({ revokedAt: sql`now()` })
       .where(and(condition, isNull(sessions.revokedAt)))
+
+  // Every authenticated request runs this lookup: a named prepared statement is parsed and planned once per
+  // connection instead of once per request. The name carries a hash of the text, so two configurations
+  // (other table names) sharing a pool never collide.
+  const liveUserQuery = db
+    .select({ id: users.id, email: users.email })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sql.placeholder('sessionId')),
+        eq(sessions.userId, sql.placeholder('userId')),
+        isLive(),
+      ),
+    )
+  const statementHash = createHash('sha256').update(liveUserQuery.toSQL().sql).digest('hex').slice(0, 12)
+  const liveUser = liveUserQuery.prepare(`shipshape_auth_live_user_${statementHash}`)
 
   const issueToken = async (tx: Tx, sessionId: string, sessionExpiresAt: Date) => {
     const refreshToken = generateRefreshToken()
@@ -104,11 +122,7 @@ export function createSessionStore(
       }),
 
     async findLiveUser(sessionId, userId) {
-      const [row] = await db
-        .select({ id: users.id, email: users.email })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isLive()))
+      const [row] = await liveUser.execute({ sessionId, userId })
       return row ?? null
     },
 

@@ -7,6 +7,8 @@ export type Pins = {
   nodeEngines: string
   pnpmVersion: string
   turboVersion: string
+  /** Biome, the workspace's linter and formatter (`pnpm lint`), at this repository's version. */
+  biomeVersion: string
   postgresImage: string
 }
 

@@ -6,14 +6,19 @@ import { CreateError } from './errors.ts'
 /** Files npm would drop from the tarball under their real name are shipped under another one. */
 const shippedAs: Record<string, string> = { gitignore: '.gitignore' }
 
-const templateDir = fileURLToPath(new URL('./template/', import.meta.url))
+const bundledTemplateDir = fileURLToPath(new URL('./template/', import.meta.url))
 
 /**
  * Writes the workspace template into `target`, each `{{key}}` filled from `data`. The template is a handful
  * of files with a few plain values and no logic, so a replacement that refuses unknown keys is all it
- * takes (a template engine would be the largest part of this package). Returns the paths written.
+ * takes (a template engine would be the largest part of this package). Returns the paths written. The
+ * template is the one beside the bundle unless another folder is named (the tests render the sources).
  */
-export async function renderWorkspace(target: string, data: Record<string, string>): Promise<string[]> {
+export async function renderWorkspace(
+  target: string,
+  data: Record<string, string>,
+  templateDir = bundledTemplateDir,
+): Promise<string[]> {
   const entries = await readdir(templateDir, { recursive: true, withFileTypes: true })
   const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name))
   const written: string[] = []

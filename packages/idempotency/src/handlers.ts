@@ -88,9 +88,7 @@ function answerExisting(
 
 /** Commits the effect with the response it produced (2xx-4xx), or rolls both back (5xx), before sending. */
 export function createOnSend(options: ResolvedOptions) {
-  return async function idempotencyOnSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-    const pending = takePendingKey(request)
-    if (pending === undefined) return payload
+  async function store(request: FastifyRequest, reply: FastifyReply, payload: unknown, pending: PendingKey) {
     if (reply.statusCode >= 500) {
       await releaseKey(request, pending)
       return payload
@@ -110,12 +108,37 @@ export function createOnSend(options: ResolvedOptions) {
     }
     return body
   }
+  // A callback hook, not an async one: a response without a key (most of them) costs no promise.
+  return function idempotencyOnSend(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: (error: Error | null, payload?: unknown) => void,
+  ): void {
+    const pending = takePendingKey(request)
+    if (pending === undefined) {
+      done(null, payload)
+      return
+    }
+    store(request, reply, payload, pending).then(
+      (body) => done(null, body),
+      (error: Error) => done(error),
+    )
+  }
 }
 
 /** Rolls back a transaction no response was sent for (a hijacked reply, an aborted send). */
-export async function releaseUnsentKey(request: FastifyRequest): Promise<void> {
+export function releaseUnsentKey(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
   const pending = takePendingKey(request)
-  if (pending !== undefined) await releaseKey(request, pending)
+  if (pending === undefined) {
+    done()
+    return
+  }
+  releaseKey(request, pending).then(() => done(), done)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createNoopMeter, metrics, SpanKind } from '@opentelemetry/api'
+import { createNoopMeter, metrics, SpanKind, trace } from '@opentelemetry/api'
 import {
   BatchSpanProcessor,
   InMemorySpanExporter,
@@ -36,6 +36,10 @@ async function buildApp(databaseUrl: string): Promise<void> {
   const { default: Fastify } = await import('fastify')
   pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })
   app = Fastify()
+  // Hooks as a service's plugins add them: none of them may cost a span.
+  app.addHook('onRequest', async () => {})
+  app.addHook('preHandler', async () => {})
+  app.addHook('onSend', async (_request, _reply, payload) => payload)
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async () => {
     await pool.query('SELECT 1')
@@ -135,6 +139,21 @@ describe('startTelemetry in process', () => {
     expect(new Set(spans.map((span) => span.spanContext().traceId)).size).toBe(1)
     // @fastify/otel names the route on the HTTP span through the shared RPC-metadata context key.
     expect(server.attributes['http.route']).toBe('/items')
+  })
+
+  it('makes one span for the route and one for its handler, none per hook', async () => {
+    memory.reset()
+    expect((await fetch(`${baseUrl}/items`)).status).toBe(200)
+    const server = await waitForServerSpan('/items')
+    const spans = memory.getFinishedSpans().filter((span) => span.instrumentationScope.name === FASTIFY_SCOPE)
+
+    expect(spans.map((span) => span.name.split(' - ')[0]).sort()).toEqual(['handler', 'request'])
+    expect(spans.every((span) => span.spanContext().traceId === server.spanContext().traceId)).toBe(true)
+  })
+
+  it('records no span of drizzle-orm, whose query spans repeat the pg ones', () => {
+    expect(trace.getTracer('drizzle-orm').startSpan('drizzle.operation').isRecording()).toBe(false)
+    expect(trace.getTracer('anything-else').startSpan('work').isRecording()).toBe(true)
   })
 
   it('gives log lines the active span ids inside a request and nothing outside one', async () => {

@@ -1,8 +1,9 @@
+import { createRequire } from 'node:module'
+import type * as InstrumentationModule from '@opentelemetry/instrumentation'
 import type { Instrumentation } from '@opentelemetry/instrumentation'
-import { envDetector, hostDetector, processDetector } from '@opentelemetry/resources'
-import { NodeSDK } from '@opentelemetry/sdk-node'
-import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace'
+import type { SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
 import { createInstrumentations } from './create-instrumentations.ts'
+import { createTracerProvider } from './create-tracer-provider.ts'
 import { readOtelEnv } from './read-otel-env.ts'
 import { registerEsmHook } from './register-esm-hook.ts'
 
@@ -29,30 +30,13 @@ const STATE_KEY = Symbol.for('@shipshape/telemetry')
 const stateHolder = globalThis as { [STATE_KEY]?: TelemetryHandle }
 const DISABLED_HANDLE: TelemetryHandle = { enabled: false, shutdown: () => Promise.resolve() }
 
-function getSpanProcessors(options: TelemetryOptions, exportRequested: boolean): SpanProcessor[] | undefined {
-  if (options.spanProcessors !== undefined) return options.spanProcessors
-  // undefined lets the SDK build the exporter from OTEL_* (protocol, headers, batch settings).
-  // Without one, spans are still made (trace_id/span_id reach the logs) but go nowhere: no network.
-  return exportRequested ? undefined : [new NoopSpanProcessor()]
-}
+// The SDK and the instrumentations load only when tracing starts (see create-tracer-provider.ts).
+const require = createRequire(import.meta.url)
 
-function createSdk(options: TelemetryOptions, exportRequested: boolean, instrumentations: Instrumentation[]) {
-  return new NodeSDK({
-    serviceName: options.serviceName,
-    // The default list may grow to cloud detectors, which probe metadata endpoints off the box.
-    resourceDetectors: [envDetector, processDetector, hostDetector],
-    instrumentations,
-    spanProcessors: getSpanProcessors(options, exportRequested),
-    // Traces only: empty lists stop the SDK from building OTLP metric and log exporters from env.
-    metricReaders: [],
-    logRecordProcessors: [],
-  })
-}
-
-function createSdkHandle(sdk: NodeSDK, instrumentations: Instrumentation[]): TelemetryHandle {
+function createSdkHandle(provider: TracerProvider, instrumentations: Instrumentation[]): TelemetryHandle {
   let stopping: Promise<void> | undefined
   const stop = async () => {
-    await sdk.shutdown()
+    await provider.shutdown()
     for (const instrumentation of instrumentations) instrumentation.disable()
   }
   return {
@@ -68,10 +52,18 @@ function startSdk(options: TelemetryOptions): TelemetryHandle {
   const env = readOtelEnv()
   if (env.disabled) return DISABLED_HANDLE
   registerEsmHook()
+  const provider = createTracerProvider({
+    serviceName: options.serviceName,
+    spanProcessors: options.spanProcessors,
+    exportRequested: env.exportRequested,
+  })
   const instrumentations = createInstrumentations(options.ignoreIncomingPaths ?? DEFAULT_IGNORED_PATHS)
-  const sdk = createSdk(options, env.exportRequested, instrumentations)
-  sdk.start()
-  return createSdkHandle(sdk, instrumentations)
+  const { registerInstrumentations } =
+    require('@opentelemetry/instrumentation') as typeof InstrumentationModule
+  // The provider itself, not the API's proxy: the API loaded through require and through import are two
+  // module instances with a proxy each, and only one of them learns about the global provider.
+  registerInstrumentations({ instrumentations, tracerProvider: provider })
+  return createSdkHandle(provider, instrumentations)
 }
 
 /**

@@ -69,6 +69,8 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
       'templates',
       'apps/api/package.json',
       '.github/workflows/ci.yml',
+      'renovate.json',
+      'biome.json',
       'tooling/scripts/bootstrap.sh',
       'pnpm-lock.yaml',
     ]) {
@@ -197,12 +199,14 @@ describe('shipshape upgrade, when the next release ships a template fix', () => 
     expect(inPlatform('pnpm shipshape upgrade --check').status).toBe(0)
   })
 
-  it("then passes the workspace README's own commands: everything typechecks, builds and tests", async () => {
+  it("then passes the workspace README's own commands: everything lints, typechecks, builds and tests", async () => {
     const database = await createDatabase()
+    // `pnpm lint` first, as the workspace CI runs it: Biome on the workspace, both services and the upgrade.
     const line =
-      'source tooling/scripts/bootstrap.sh >/dev/null && pnpm turbo run typecheck build test && pnpm shipshape list api'
+      'source tooling/scripts/bootstrap.sh >/dev/null && pnpm lint && pnpm turbo run typecheck build test && pnpm shipshape list api'
     const result = sh(machine, platform, line, { DATABASE_URL: database, PG_ADMIN_URL: adminUrl })
-    expect(result.status, result.stdout.slice(-3000)).toBe(0)
+    // Biome reports on stderr: both streams, so a lint failure says which file.
+    expect(result.status, (result.stdout + result.stderr).slice(-3000)).toBe(0)
     expect(result.stdout).toMatch(/Tasks:\s+6 successful, 6 total/)
     expect(result.stdout).toMatch(/^base\s+\d+\.\d+\.\d+\s+(current|modified)/m)
     figures.push(

@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { expect, it } from 'vitest'
+
+const ROWS = [
+  '`GET /healthz`: the service vs bare Fastify',
+  '`GET /healthz`: the service, tracing off, vs bare Fastify',
+  '`GET /healthz`: `createServer()` alone vs bare Fastify (finer)',
+  'signed-in `GET /bookings?limit=20`: the service vs hand-written',
+  'signed-in list, tracing off vs hand-written',
+  'tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`',
+  'tracing: exporting 100 % to a loopback OTLP sink vs off',
+  'tracing: exporting at 1 % sampling vs off',
+  'cold start, tracing off',
+  'cold start, preload, no endpoint',
+  'cold start, exporting',
+  'cold start, hand-written Fastify + pg + jose',
+  'RSS, service idle',
+]
+
+// The bench in smoke mode, so it cannot rot: it must run to the end, every answer 2xx, every row printed.
+// No figure is asserted: numbers on a shared machine belong in bench/README, read as ratios.
+it('runs every row of the stack bench in smoke mode, with only 2xx answers', () => {
+  const result = spawnSync(process.execPath, ['--conditions=@shipshape/source', 'stack.ts'], {
+    cwd: fileURLToPath(new URL('.', import.meta.url)),
+    env: { ...process.env, BENCH_SMOKE: '1' },
+    encoding: 'utf8',
+    timeout: 170_000,
+  })
+  const output = `${result.stdout}\n${result.stderr}`
+  expect(result.status, output).toBe(0)
+  for (const label of ROWS) expect(result.stdout).toContain(`| ${label} |`)
+  expect(result.stdout).toContain('0 non-2xx or failed requests')
+}, 180_000)

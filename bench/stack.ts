@@ -1,0 +1,356 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { createScratchDatabase, getFreePort } from '@shipshape/testing'
+import autocannon from 'autocannon'
+
+/**
+ * The generated reference service (apps/bookings) started as its Dockerfile's CMD starts it (built dist/, the
+ * CMD's arguments read from the Dockerfile, APP_ENV=production, PostgreSQL on a scratch
+ * database migrated first with dist/migrate.js), measured side by side with bare Fastify and a hand-written
+ * Fastify + pg + jose service, in paired rounds that rotate which side goes first. Prints ratios and p99 per
+ * row, cold start to /readyz 200 and RSS. BENCH_SMOKE=1: one short round of everything (a CI check that the
+ * bench still runs, not a measurement). Exits 1 on any non-2xx answer.
+ */
+const SMOKE = process.env.BENCH_SMOKE === '1'
+const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5)
+const SECONDS = SMOKE ? 1 : Number(process.env.BENCH_SECONDS ?? 3)
+const WARMUP_SECONDS = SMOKE ? 0.5 : 2
+const COLD_RUNS = SMOKE ? 1 : Number(process.env.BENCH_COLD_RUNS ?? 5)
+const CONNECTIONS = 32
+const ADMIN_URL =
+  process.env.PG_ADMIN_URL ?? 'postgres://shipshape_test:shipshape_test@127.0.0.1:5432/shipshape_test'
+
+const serviceDir = fileURLToPath(new URL('../apps/bookings/', import.meta.url))
+const benchDir = fileURLToPath(new URL('.', import.meta.url))
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123'
+const WEBHOOK_SECRET = 'whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ=='
+const password = 'violet lantern drifting seaward'
+
+const children: ChildProcess[] = []
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')
+
+function startChild(args: string[], options: { cwd: string; env?: Record<string, string> }): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  children.push(child)
+  return child
+}
+
+async function firstJsonLine<T>(child: ChildProcess): Promise<T> {
+  if (child.stdout === null) throw new Error('no stdout')
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
+  return JSON.parse(line) as T
+}
+
+function stop(child: ChildProcess): Promise<unknown> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  return exited
+}
+
+async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (response) => response.status === 200,
+      () => false,
+    )
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  throw new Error(`${url} never answered 200`)
+}
+
+function rssMiB(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
+
+// --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
+
+type Variant = 'off' | 'idle' | 'export' | 'sampled'
+let sinkUrl = ''
+
+function variantEnv(variant: Variant): Record<string, string> {
+  switch (variant) {
+    case 'off':
+      return { OTEL_SDK_DISABLED: 'true' }
+    case 'idle':
+      return {}
+    case 'export':
+      return { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl }
+    case 'sampled':
+      return {
+        OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.01',
+      }
+  }
+}
+
+function serviceEnv(databaseUrl: string, port: number): Record<string, string> {
+  return {
+    APP_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET,
+    WEBHOOK_SECRET,
+    AUTH_ORIGINS: `http://127.0.0.1:${port}`,
+    // Counted on every request, never reached (the limit is per minute and per address).
+    RATE_LIMIT_MAX: '1000000',
+    OTEL_SERVICE_NAME: 'bookings',
+  }
+}
+
+interface Service {
+  child: ChildProcess
+  url: string
+  coldMs: number
+}
+
+/** The image's exec-form CMD (`CMD ["node", ...]`), read from the Dockerfile so the two cannot drift apart. */
+function readDockerCmd(): string[] {
+  const dockerfile = readFileSync(`${serviceDir}Dockerfile`, 'utf8')
+  const line = dockerfile.split('\n').find((each) => each.startsWith('CMD ['))
+  if (line === undefined) throw new Error('apps/bookings/Dockerfile has no exec-form CMD')
+  const [command, ...args] = JSON.parse(line.slice('CMD '.length)) as string[]
+  if (command !== 'node') throw new Error(`the CMD runs ${command}, not node`)
+  return args
+}
+const dockerCmd = readDockerCmd()
+
+async function startService(variant: Variant, databaseUrl: string): Promise<Service> {
+  const port = await getFreePort()
+  const started = performance.now()
+  const child = startChild(dockerCmd, {
+    cwd: serviceDir,
+    env: { ...serviceEnv(databaseUrl, port), ...variantEnv(variant) },
+  })
+  child.stdout?.resume()
+  const url = `http://127.0.0.1:${port}`
+  await waitFor(`${url}/readyz`)
+  return { child, url, coldMs: performance.now() - started }
+}
+
+async function startBaselines(databaseUrl: string) {
+  const started = performance.now()
+  const child = startChild(['baselines.ts', databaseUrl, JWT_SECRET, 'bookings'], { cwd: benchDir })
+  const urls = await firstJsonLine<{ bare: string; handWritten: string }>(child)
+  await waitFor(`${urls.handWritten}/readyz`)
+  return { child, ...urls, coldMs: performance.now() - started }
+}
+
+// --- load ---------------------------------------------------------------------------------------------------
+
+interface Sample {
+  rps: number
+  p99: number
+  failures: number
+}
+
+async function measure(url: string, seconds: number, headers: Record<string, string>): Promise<Sample> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers })
+  return { rps: result.requests.average, p99: result.latency.p99, failures: result.non2xx + result.errors }
+}
+
+/** Every side once per round, the first side rotating, so drift on a shared machine hits all alike. */
+async function runRounds(path: string, sides: Record<string, string>, headers: Record<string, string> = {}) {
+  const names = Object.keys(sides)
+  const samples: Record<string, Sample[]> = Object.fromEntries(names.map((name) => [name, []]))
+  for (const name of names) await measure(`${sides[name]}${path}`, WARMUP_SECONDS, headers)
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = names.map((_, index) => names[(index + round) % names.length] as string)
+    for (const name of order) samples[name]?.push(await measure(`${sides[name]}${path}`, SECONDS, headers))
+  }
+  return samples
+}
+
+let failures = 0
+const rows: string[] = []
+
+function row(label: string, samples: Record<string, Sample[]>, ours: string, base: string) {
+  const a = samples[ours] ?? []
+  const b = samples[base] ?? []
+  const ratio = median(a.map((sample, index) => sample.rps / (b[index]?.rps ?? Number.NaN)))
+  const p99Ratio = median(a.map((sample, index) => sample.p99 / Math.max(b[index]?.p99 ?? 1, 1)))
+  const line =
+    `| ${label} | ${ours} ${median(a.map((s) => s.rps)).toFixed(0)} req/s, p99 ${median(a.map((s) => s.p99))} ms` +
+    ` | ${base} ${median(b.map((s) => s.rps)).toFixed(0)} req/s, p99 ${median(b.map((s) => s.p99))} ms` +
+    ` | **${(ratio * 100).toFixed(1)} %** | p99 x${p99Ratio.toFixed(2)} |`
+  rows.push(line)
+  console.log(line)
+}
+
+function countFailures(samples: Record<string, Sample[]>) {
+  for (const [name, list] of Object.entries(samples)) {
+    const count = list.reduce((total, sample) => total + sample.failures, 0)
+    if (count > 0) console.error(`${name}: ${count} non-2xx or failed requests`)
+    failures += count
+  }
+}
+
+// --- the run ------------------------------------------------------------------------------------------------
+
+if (!existsSync(`${serviceDir}dist/server.js`))
+  throw new Error('apps/bookings/dist is missing: run `pnpm turbo run build --filter=bookings...` first')
+
+const scratch = await createScratchDatabase(ADMIN_URL)
+try {
+  console.log(
+    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
+  )
+  const migrate = startChild(['dist/migrate.js'], {
+    cwd: serviceDir,
+    env: { APP_ENV: 'production', DATABASE_URL: scratch.url, JWT_SECRET, WEBHOOK_SECRET },
+  })
+  migrate.stdout?.resume()
+  const [migrateCode] = (await once(migrate, 'exit')) as [number | null]
+  if (migrateCode !== 0) throw new Error(`dist/migrate.js exited with ${migrateCode}`)
+
+  const sink = startChild(['otlp-sink.ts'], { cwd: benchDir })
+  const sinkLines = createInterface({ input: sink.stdout as NodeJS.ReadableStream })
+  const [sinkLine] = (await once(sinkLines, 'line')) as [string]
+  sinkUrl = (JSON.parse(sinkLine) as { url: string }).url
+
+  // Cold start: spawn to the first /readyz 200, the variants alternating, median of COLD_RUNS.
+  const cold: Record<string, number[]> = { 'tracing off': [], 'preload, no endpoint': [], exporting: [] }
+  const coldBaseline: number[] = []
+  for (let run = 0; run < COLD_RUNS; run++) {
+    for (const [name, variant] of [
+      ['tracing off', 'off'],
+      ['preload, no endpoint', 'idle'],
+      ['exporting', 'export'],
+    ] as const) {
+      const service = await startService(variant, scratch.url)
+      cold[name]?.push(service.coldMs)
+      await stop(service.child)
+    }
+    const baseline = await startBaselines(scratch.url)
+    coldBaseline.push(baseline.coldMs)
+    await stop(baseline.child)
+  }
+
+  const services = {
+    off: await startService('off', scratch.url),
+    idle: await startService('idle', scratch.url),
+    export: await startService('export', scratch.url),
+    sampled: await startService('sampled', scratch.url),
+  }
+  const baselines = await startBaselines(scratch.url)
+  const finer = startChild(['--conditions=@shipshape/source', 'servers.ts'], { cwd: benchDir })
+  const finerUrls = await firstJsonLine<{ bare: string; shipshape: string }>(finer)
+
+  // Idle: started, ready, nothing served yet.
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  const idleRss = Object.fromEntries(
+    Object.entries(services).map(([name, service]) => [name, rssMiB(service.child)]),
+  )
+  const baselineRss = rssMiB(baselines.child)
+
+  // One account, 25 bookings: the list reads 20 + 1 rows and answers a page with a next cursor.
+  const origin = services.idle.url
+  const signup = await fetch(`${origin}/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ email: 'bench@example.com', password }),
+  })
+  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}`)
+  const cookie = signup.headers
+    .getSetCookie()
+    .map((each) => each.split(';')[0])
+    .join('; ')
+  for (let index = 0; index < 25; index++) {
+    const created = await fetch(`${origin}/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin, cookie, 'idempotency-key': `seed-${index}` },
+      body: JSON.stringify({ name: `booking ${index}`, description: 'a table for two by the window' }),
+    })
+    if (created.status !== 201) throw new Error(`seeding answered ${created.status}`)
+  }
+
+  console.log('\n| row | ours | baseline | throughput | p99 |\n|---|---|---|---|---|')
+  const health = await runRounds('/healthz', {
+    bare: baselines.bare,
+    'createServer()': finerUrls.shipshape,
+    service: services.idle.url,
+    'service, tracing off': services.off.url,
+  })
+  countFailures(health)
+  row('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
+  row('`GET /healthz`: the service, tracing off, vs bare Fastify', health, 'service, tracing off', 'bare')
+  row('`GET /healthz`: `createServer()` alone vs bare Fastify (finer)', health, 'createServer()', 'bare')
+
+  const list = await runRounds(
+    '/bookings?limit=20',
+    {
+      'hand-written': baselines.handWritten,
+      off: services.off.url,
+      idle: services.idle.url,
+      export: services.export.url,
+      sampled: services.sampled.url,
+    },
+    { cookie },
+  )
+  countFailures(list)
+  row('signed-in `GET /bookings?limit=20`: the service vs hand-written', list, 'idle', 'hand-written')
+  row('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
+  row('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', list, 'idle', 'off')
+  row('tracing: exporting 100 % to a loopback OTLP sink vs off', list, 'export', 'off')
+  row('tracing: exporting at 1 % sampling vs off', list, 'sampled', 'off')
+
+  const loadedRss = Object.fromEntries(
+    Object.entries(services).map(([name, service]) => [name, rssMiB(service.child)]),
+  )
+  console.log('\n| cold start to `/readyz` 200 (median) | ms |\n|---|---|')
+  for (const [name, values] of Object.entries(cold)) {
+    const line = `| cold start, ${name} | ${median(values).toFixed(0)} |`
+    rows.push(line)
+    console.log(line)
+  }
+  const baselineCold = `| cold start, hand-written Fastify + pg + jose | ${median(coldBaseline).toFixed(0)} |`
+  rows.push(baselineCold)
+  console.log(baselineCold)
+  console.log('\n| RSS (MiB) | idle (ready, nothing served) | after the load |\n|---|---|---|')
+  for (const name of Object.keys(services)) {
+    const line = `| RSS, service ${name} | ${idleRss[name]?.toFixed(0)} | ${loadedRss[name]?.toFixed(0)} |`
+    rows.push(line)
+    console.log(line)
+  }
+  console.log(`| RSS, baselines (bare + hand-written, one process) | ${baselineRss.toFixed(0)} | |`)
+
+  await Promise.all(Object.values(services).map((service) => stop(service.child)))
+  const sinkCounts = once(sinkLines, 'line')
+  sink.kill('SIGTERM')
+  const [counts] = (await sinkCounts) as [string]
+  const received = JSON.parse(counts) as { requests: number; bytes: number }
+  console.log(`\nOTLP sink received ${received.requests} export requests, ${received.bytes} bytes`)
+  if (received.requests === 0) {
+    console.error('the exporting services sent no spans')
+    failures++
+  }
+  console.log(`load average at end ${load()}; ${failures} non-2xx or failed requests`)
+  if (failures > 0) process.exitCode = 1
+} finally {
+  await Promise.all(children.map(stop))
+  await scratch.drop()
+}

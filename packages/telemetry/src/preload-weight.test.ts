@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+// Records every specifier resolved in the process, from before the preload runs.
+const SPY = `data:text/javascript,${encodeURIComponent(
+  "import { registerHooks } from 'node:module'; globalThis.seen = []; registerHooks({ resolve: (s, c, n) => { globalThis.seen.push(s); return n(s, c) } })",
+)}`
+
+function resolvedUnderPreload(env: Record<string, string>): string[] {
+  const output = execFileSync(
+    process.execPath,
+    [
+      '--conditions=@shipshape/source',
+      '--import',
+      SPY,
+      '--import',
+      '@shipshape/telemetry/register',
+      '--input-type=module',
+      '--eval',
+      "await import('@shipshape/telemetry'); console.log(JSON.stringify(globalThis.seen))",
+    ],
+    {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    },
+  )
+  return JSON.parse(output) as string[]
+}
+
+const startsWithAny = (specifiers: string[], prefixes: string[]) =>
+  specifiers.filter((specifier) => prefixes.some((prefix) => specifier.startsWith(prefix)))
+
+describe('what the preload loads', () => {
+  it('loads no SDK and no instrumentation with OTEL_SDK_DISABLED=true', () => {
+    const seen = resolvedUnderPreload({ OTEL_SDK_DISABLED: 'true' })
+    expect(seen).toContain('@shipshape/telemetry')
+    expect(
+      startsWithAny(seen, ['@opentelemetry/sdk-', '@opentelemetry/instrumentation', '@fastify/otel']),
+    ).toEqual([])
+  })
+
+  it('loads the trace SDK, three instrumentations and one exporter, but neither sdk-node nor gRPC, when tracing is on', () => {
+    const seen = resolvedUnderPreload({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        '@opentelemetry/sdk-trace',
+        '@opentelemetry/instrumentation-http',
+        '@opentelemetry/instrumentation-pg',
+        '@fastify/otel',
+        '@opentelemetry/exporter-trace-otlp-proto',
+      ]),
+    )
+    expect(
+      startsWithAny(seen, ['@opentelemetry/sdk-node', '@opentelemetry/exporter-trace-otlp-grpc', '@grpc/']),
+    ).toEqual([])
+  })
+})
