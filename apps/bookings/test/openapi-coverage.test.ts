@@ -83,10 +83,10 @@ describe('every operation gives the building blocks’ answers its document list
   it('has cases for the sample resource', () => {
     expect(cases.map((c) => `${c.name} ${c.status}`)).toEqual(
       expect.arrayContaining([
-        'POST /bookings 413',
-        'POST /bookings 415',
-        'PATCH /bookings/{id} 403',
-        'GET /bookings 429',
+        'POST /resources 413',
+        'POST /resources 415',
+        'PATCH /resources/{id} 403',
+        'GET /resources 429',
       ]),
     )
   })
