@@ -1,11 +1,15 @@
 import { type AuthPluginOptions, authPlugin } from '@shipshape/auth'
 import { createMigrationCheck, mapDatabaseError } from '@shipshape/db'
 import { idempotency } from '@shipshape/idempotency'
+import { createClient } from '@shipshape/outbound'
 import { type App, createServer, type ServerOptions } from '@shipshape/server'
 import { webhooksPlugin } from '@shipshape/webhooks'
 import type { Env } from './config.ts'
 import { migrationsFolder, type ServiceDatabase } from './db/client.ts'
+import { startEventDelivery } from './domain/event-delivery.ts'
+import { createRefunder } from './domain/refunds.ts'
 import { bookingsRoutes } from './routes/bookings.ts'
+import { resourcesRoutes } from './routes/resources.ts'
 import { handleWebhook } from './webhooks.ts'
 
 export type BuildOptions = {
@@ -77,9 +81,62 @@ export async function buildApp(
         scheme: 'standard',
         secrets: [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS ?? []].flat(),
       },
+      stripe: { scheme: 'stripe', secrets: [config.STRIPE_WEBHOOK_SECRET] },
     },
     onEvent: handleWebhook,
+    // A payment for a booking not committed yet is answered 409 so the provider redelivers it.
+    eventProblems: { 409: ['booking_not_ready'] },
   })
-  await app.register(bookingsRoutes, { prefix: '/bookings', db: database.db })
+  // One client per dependency: its circuit breaker and bulkhead are shared by every request and the sweep.
+  const payments = createClient({
+    name: 'payments',
+    baseUrl: config.PAYMENT_PROVIDER_URL,
+    timeoutMs: config.PAYMENT_TIMEOUT_MS,
+    retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 1_000 },
+    breaker: { threshold: 5, halfOpenAfterMs: config.PAYMENT_BREAKER_HALF_OPEN_MS },
+    logger: app.log,
+  })
+  const refunder = createRefunder({
+    db: database.db,
+    client: payments,
+    apiKey: config.PAYMENT_PROVIDER_API_KEY,
+    log: app.log,
+  })
+  app.addHook('onReady', async () => refunder.start(config.REFUND_RETRY_INTERVAL_MS))
+  app.addHook('onClose', () => refunder.stop())
+  startOutbox(app, config, database)
+  await app.register(resourcesRoutes, { prefix: '/resources', db: database.db })
+  await app.register(bookingsRoutes, {
+    prefix: '/bookings',
+    db: database.db,
+    holdSeconds: config.BOOKING_HOLD_SECONDS,
+    refunder,
+  })
   return app
+}
+
+/**
+ * Delivers the booking events of the outbox to the notifications service through pg-boss, which needs
+ * PostgreSQL: on the embedded database, or without NOTIFICATIONS_URL, events stay in the outbox.
+ */
+function startOutbox(app: App, config: Env, database: ServiceDatabase): void {
+  const { DATABASE_URL: connectionString, NOTIFICATIONS_URL: baseUrl } = config
+  const secret = config.NOTIFICATIONS_WEBHOOK_SECRET
+  if (!connectionString || !baseUrl || !secret) {
+    app.log.info('booking events stay in the outbox: set DATABASE_URL, NOTIFICATIONS_URL and its secret')
+    return
+  }
+  const client = createClient({ name: 'notifications', baseUrl, timeoutMs: 2_000, retry: { maxAttempts: 1 } })
+  let delivery: Awaited<ReturnType<typeof startEventDelivery>> | undefined
+  app.addHook('onReady', async () => {
+    delivery = await startEventDelivery({
+      db: database.db,
+      connectionString,
+      client,
+      secret,
+      relayIntervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+      log: app.log,
+    })
+  })
+  app.addHook('onClose', async () => delivery?.stop())
 }

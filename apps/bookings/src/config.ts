@@ -1,4 +1,4 @@
-import { defineServiceEnv, type InferEnv } from '@shipshape/config'
+import { defineServiceEnv, env, type InferEnv } from '@shipshape/config'
 
 /**
  * The environment of bookings: read once at boot and checked as a whole (every problem is reported at
@@ -11,7 +11,63 @@ import { defineServiceEnv, type InferEnv } from '@shipshape/config'
  */
 export const envSchema = defineServiceEnv({
   defaultPort: 3000,
-  fields: {},
+  fields: {
+    BOOKING_HOLD_SECONDS: env.integer({
+      default: 600,
+      min: 1,
+      max: 86_400,
+      description: 'How long a new booking holds its slot while the payment is made (seconds).',
+    }),
+    PAYMENT_PROVIDER_URL: env.url({
+      default: 'http://127.0.0.1:12111',
+      protocols: ['http:', 'https:'],
+      description: 'Base URL of the payment provider API that refunds go to (Stripe-like: POST /v1/refunds).',
+    }),
+    PAYMENT_PROVIDER_API_KEY: env.secret({
+      minLength: 24,
+      description: 'API key sent as a Bearer token to the payment provider.',
+    }),
+    STRIPE_WEBHOOK_SECRET: env.secret({
+      minLength: 24,
+      description: 'Signing secret (whsec_...) of the Stripe webhook endpoint POST /webhooks/stripe.',
+    }),
+    PAYMENT_TIMEOUT_MS: env.integer({
+      default: 2_000,
+      min: 100,
+      max: 30_000,
+      description: 'Per-attempt timeout of a call to the payment provider.',
+    }),
+    PAYMENT_BREAKER_HALF_OPEN_MS: env.integer({
+      default: 10_000,
+      min: 10,
+      max: 600_000,
+      description: 'How long the payment circuit stays open before one trial call.',
+    }),
+    NOTIFICATIONS_URL: env.url({
+      optional: true,
+      protocols: ['http:', 'https:'],
+      description:
+        'Base URL of the notifications service; booking events are delivered to it (PostgreSQL only). Unset: kept in the outbox.',
+    }),
+    NOTIFICATIONS_WEBHOOK_SECRET: env.secret({
+      optional: true,
+      minLength: 24,
+      description:
+        'Standard Webhooks secret (whsec_...) that signs booking events for the notifications service.',
+    }),
+    OUTBOX_RELAY_INTERVAL_MS: env.integer({
+      default: 1_000,
+      min: 10,
+      max: 600_000,
+      description: 'How often new outbox events are handed to the job queue.',
+    }),
+    REFUND_RETRY_INTERVAL_MS: env.integer({
+      default: 30_000,
+      min: 10,
+      max: 3_600_000,
+      description: 'How often pending refunds are sent to the payment provider again.',
+    }),
+  },
 })
 
 export type Env = InferEnv<typeof envSchema>

@@ -7,7 +7,7 @@ import { origin, setupService } from './setup.ts'
 const options = {
   setup: (auth: Partial<AuthPluginOptions>) => setupService({ auth }),
   allowedOrigin: origin,
-  resource: { path: '/bookings', createBody: { name: 'mine' }, updateBody: { name: 'changed' } },
+  resource: { path: '/resources', createBody: { name: 'mine' }, updateBody: { name: 'changed' } },
 }
 
 describeAuthContract(options)

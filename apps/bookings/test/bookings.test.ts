@@ -28,7 +28,7 @@ const request = ({ method, url, payload, body, contentType }: Inject) =>
     ...(payload === undefined ? {} : { payload: payload as object }),
     ...(body === undefined ? {} : { body }),
   })
-const create = (payload: unknown) => request({ method: 'POST', url: '/bookings', payload })
+const create = (payload: unknown) => request({ method: 'POST', url: '/resources', payload })
 const expectProblem = (
   response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
   status: number,
@@ -39,9 +39,9 @@ const expectProblem = (
   expect(response.json()).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String) })
 }
 
-describe('POST /bookings rejects bad input and stores nothing', () => {
+describe('POST /resources rejects bad input and stores nothing', () => {
   it('401 without a session', async () => {
-    const response = await app.inject({ method: 'POST', url: '/bookings', payload: { name: 'x' } })
+    const response = await app.inject({ method: 'POST', url: '/resources', payload: { name: 'x' } })
     expectProblem(response, 401, 'unauthenticated')
   })
 
@@ -67,7 +67,7 @@ describe('POST /bookings rejects bad input and stores nothing', () => {
   ])('400 for %s', async (_case, body) => {
     const response = await request({
       method: 'POST',
-      url: '/bookings',
+      url: '/resources',
       body,
       contentType: 'application/json',
     })
@@ -78,7 +78,7 @@ describe('POST /bookings rejects bad input and stores nothing', () => {
   it('415 for a body that is not JSON', async () => {
     const response = await request({
       method: 'POST',
-      url: '/bookings',
+      url: '/resources',
       body: 'name=x',
       contentType: 'text/plain',
     })
@@ -94,81 +94,87 @@ describe('POST /bookings rejects bad input and stores nothing', () => {
   })
 
   it('kept nothing from the rejected requests', async () => {
-    const list = await request({ method: 'GET', url: '/bookings?limit=100' })
+    const list = await request({ method: 'GET', url: '/resources?limit=100' })
     expect(list.json().data).toEqual([])
   })
 })
 
-describe('/bookings/:id', () => {
-  it('creates, reads, updates and deletes one booking (through the typed client)', async () => {
-    const created = await client.POST('/bookings', { body: { name: 'first', description: 'a booking' } })
+describe('/resources/:id', () => {
+  it('creates, reads, updates and deletes one resource (through the typed client)', async () => {
+    const created = await client.POST('/resources', { body: { name: 'first', description: 'a booking' } })
     expect(created.response.status).toBe(201)
     const row = created.data
     expect(row).toEqual({
       id: expect.any(String),
       name: 'first',
       description: 'a booking',
+      timeZone: 'UTC',
+      openingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: '09:00', closes: '17:00' })),
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     })
-    if (row === undefined) throw new Error('no booking created')
+    if (row === undefined) throw new Error('no resource created')
     const byId = { params: { path: { id: row.id } } }
 
-    expect((await client.GET('/bookings/{id}', byId)).data).toEqual(row)
-    const patched = await client.PATCH('/bookings/{id}', { ...byId, body: { name: 'renamed' } })
+    expect((await client.GET('/resources/{id}', byId)).data).toEqual(row)
+    const patched = await client.PATCH('/resources/{id}', { ...byId, body: { name: 'renamed' } })
     expect(patched.data).toMatchObject({ id: row.id, name: 'renamed', description: 'a booking' })
-    expect((await client.DELETE('/bookings/{id}', byId)).response.status).toBe(204)
-    const gone = await client.GET('/bookings/{id}', byId)
+    expect((await client.DELETE('/resources/{id}', byId)).response.status).toBe(204)
+    const gone = await client.GET('/resources/{id}', byId)
     expect(gone.response.status).toBe(404)
     expect(gone.error?.code).toBe('not_found')
   })
 
   it('404 for an id that does not exist, on every method', async () => {
-    const url = '/bookings/00000000-0000-4000-8000-000000000000'
+    const url = '/resources/00000000-0000-4000-8000-000000000000'
     expectProblem(await request({ method: 'GET', url }), 404, 'not_found')
     expectProblem(await request({ method: 'PATCH', url, payload: { name: 'x' } }), 404, 'not_found')
     expectProblem(await request({ method: 'DELETE', url }), 404, 'not_found')
   })
 
   it('400 for an id that is not a UUID and for an empty update', async () => {
-    expectProblem(await request({ method: 'GET', url: '/bookings/not-a-uuid' }), 400, 'validation_failed')
+    expectProblem(await request({ method: 'GET', url: '/resources/not-a-uuid' }), 400, 'validation_failed')
     const { id } = (await create({ name: 'x' })).json()
     expectProblem(
-      await request({ method: 'PATCH', url: `/bookings/${id}`, payload: {} }),
+      await request({ method: 'PATCH', url: `/resources/${id}`, payload: {} }),
       400,
       'validation_failed',
     )
-    await request({ method: 'DELETE', url: `/bookings/${id}` })
+    await request({ method: 'DELETE', url: `/resources/${id}` })
   })
 })
 
-describe('GET /bookings pagination', () => {
+describe('GET /resources pagination', () => {
   it.each(['0', '101', '-1', '1.5', 'abc'])('400 for limit=%s', async (limit) => {
-    expectProblem(await request({ method: 'GET', url: `/bookings?limit=${limit}` }), 400, 'validation_failed')
+    expectProblem(
+      await request({ method: 'GET', url: `/resources?limit=${limit}` }),
+      400,
+      'validation_failed',
+    )
   })
 
   it.each(['garbage', 'eyJhIjoxfQ', '%00'])('400 for an unreadable cursor (%s)', async (cursor) => {
     expectProblem(
-      await request({ method: 'GET', url: `/bookings?cursor=${cursor}` }),
+      await request({ method: 'GET', url: `/resources?cursor=${cursor}` }),
       400,
       'validation_failed',
     )
   })
 
   it('400 for an unknown query parameter', async () => {
-    expectProblem(await request({ method: 'GET', url: '/bookings?offset=10' }), 400, 'validation_failed')
+    expectProblem(await request({ method: 'GET', url: '/resources?offset=10' }), 400, 'validation_failed')
   })
 
-  it('walks every booking of its owner exactly once, newest first', async () => {
+  it('walks every resource of its owner exactly once, newest first', async () => {
     const bob = await signUp(app)
-    await app.inject({ method: 'POST', url: '/bookings', headers: bob.headers, payload: { name: "bob's" } })
+    await app.inject({ method: 'POST', url: '/resources', headers: bob.headers, payload: { name: "bob's" } })
     const ids: string[] = []
     for (let i = 0; i < 25; i++) ids.push((await create({ name: `n${i}` })).json().id)
     const seen: string[] = []
     const createdAt: string[] = []
     let cursor: string | undefined
     do {
-      const { data: page } = await client.GET('/bookings', { params: { query: { limit: 10, cursor } } })
+      const { data: page } = await client.GET('/resources', { params: { query: { limit: 10, cursor } } })
       if (page === undefined) throw new Error('a page failed')
       expect(page.data.length).toBeLessThanOrEqual(10)
       for (const row of page.data) {

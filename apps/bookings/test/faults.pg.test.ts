@@ -12,7 +12,7 @@ import { origin, password } from './setup.ts'
 // proxy that can refuse connections or drop every byte (a partition). Every figure is printed.
 const BUDGET_MS = 2_000
 const READINESS_BUDGET_MS = 1_000
-const table = schema.bookings
+const table = schema.resources
 
 let database: TestDatabase<typeof schema>
 let proxy: TcpProxy
@@ -88,9 +88,9 @@ async function askRepeatedly(count: number): Promise<Answer[]> {
   const answers: Answer[] = []
   for (let index = 0; index < count; index++) {
     const create = { name: `refused-${randomUUID()}` }
-    if (index % 2 === 0) answers.push(await call('GET', '/bookings'))
-    else if (index % 4 === 1) answers.push(await call('POST', '/bookings', create))
-    else answers.push(await call('POST', '/bookings', create, { 'idempotency-key': randomUUID() }))
+    if (index % 2 === 0) answers.push(await call('GET', '/resources'))
+    else if (index % 4 === 1) answers.push(await call('POST', '/resources', create))
+    else answers.push(await call('POST', '/resources', create, { 'idempotency-key': randomUUID() }))
   }
   return answers
 }
@@ -99,7 +99,7 @@ async function askRepeatedly(count: number): Promise<Answer[]> {
 async function timeRecovery(): Promise<number> {
   const started = performance.now()
   while (performance.now() - started < 30_000) {
-    if ((await call('GET', '/bookings')).status === 200) return Math.round(performance.now() - started)
+    if ((await call('GET', '/resources')).status === 200) return Math.round(performance.now() - started)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   return Number.POSITIVE_INFINITY
@@ -131,7 +131,7 @@ afterAll(async () => {
 
 describe('dependencies failing (a real service process, its database behind a proxy)', () => {
   it('database refusing connections: every request 503 with Retry-After within 2 s, then recovery', async () => {
-    expect((await call('GET', '/bookings')).status).toBe(200)
+    expect((await call('GET', '/resources')).status).toBe(200)
     proxy.setMode('refuse')
     let answers: Answer[]
     try {
@@ -147,7 +147,7 @@ describe('dependencies failing (a real service process, its database behind a pr
   })
 
   it('silent partition: 503 within 2 s for each request, /readyz 503 within 1 s, recovery once it heals', async () => {
-    expect((await call('GET', '/bookings')).status).toBe(200)
+    expect((await call('GET', '/resources')).status).toBe(200)
     proxy.setMode('drop')
     let answers: Answer[]
     let readiness: Answer
@@ -180,8 +180,8 @@ describe('dependencies failing (a real service process, its database behind a pr
     let readiness: Answer
     try {
       const requests = [
-        ...[1, 2, 3, 4].map(() => call('GET', '/bookings')),
-        ...names.map((name) => call('POST', '/bookings', { name })),
+        ...[1, 2, 3, 4].map(() => call('GET', '/resources')),
+        ...names.map((name) => call('POST', '/resources', { name })),
       ]
       readiness = await call('GET', '/readyz')
       answers = await Promise.all(requests)
@@ -204,8 +204,8 @@ describe('dependencies failing (a real service process, its database behind a pr
     const counts = { requests: 0, failures: 0 }
     const worker = async () => {
       while (performance.now() < deadline) {
-        const created = await call('POST', '/bookings', { name: `soak-${randomUUID()}` })
-        const listed = await call('GET', '/bookings?limit=20')
+        const created = await call('POST', '/resources', { name: `soak-${randomUUID()}` })
+        const listed = await call('GET', '/resources?limit=20')
         counts.requests += 2
         if (created.status !== 201 || listed.status !== 200) counts.failures++
       }
@@ -231,11 +231,11 @@ describe('dependencies failing (a real service process, its database behind a pr
         const name = `drain-${randomUUID()}`
         // Every other create is idempotent: its row and its stored response commit in one transaction.
         const key: Record<string, string> = sent.length % 2 === 0 ? { 'idempotency-key': randomUUID() } : {}
-        const entry: Sent = { name, answer: await call('POST', '/bookings', { name }, key) }
+        const entry: Sent = { name, answer: await call('POST', '/resources', { name }, key) }
         sent.push(entry)
         // No answer: the listener is closed; this client would only count refused connections from here.
         if (entry.answer.status === 0) return
-        await call('GET', '/bookings?limit=5')
+        await call('GET', '/resources?limit=5')
       }
     }
     const workers = [1, 2, 3, 4, 5, 6].map(() => worker())

@@ -11,8 +11,8 @@ import {
   startTcpProxy,
   watchOpenApiConformance,
 } from '@shipshape/testing'
-import { signStandardWebhook } from '@shipshape/webhooks'
-import { sql } from 'drizzle-orm'
+import { signStandardWebhook, signStripeWebhook } from '@shipshape/webhooks'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { type BuildOptions, buildApp } from '../src/app.ts'
 import * as schema from '../src/db/schema.ts'
@@ -24,7 +24,12 @@ import { cheapArgon2, getTestConfig, origin, password, setupService, webhookSecr
 // operation whose document lists them, so a route you add is covered for those at once; its own answers
 // (2xx, 400, 401, 404, 409, 422) need a line in `ownAnswers` below, and the last test names them until
 // they have one.
-const env = { RATE_LIMIT_MAX: '1', JWT_SECRET: `jwt-${randomUUID()}-${randomUUID()}` }
+const stripeSecret = `whsec_${randomUUID()}`
+const env = {
+  RATE_LIMIT_MAX: '1',
+  JWT_SECRET: `jwt-${randomUUID()}-${randomUUID()}`,
+  STRIPE_WEBHOOK_SECRET: stripeSecret,
+}
 const observed = new Set<string>()
 const { app, database } = await setupService({
   auth: { testArgon2Params: cheapArgon2 },
@@ -83,7 +88,7 @@ async function signUp(email = `${randomUUID()}@example.com`) {
 }
 const alice = await signUp()
 const signedIn = alice.headers
-const created = await send('POST', '/bookings', { headers: signedIn, payload: { name: 'first' } })
+const created = await send('POST', '/resources', { headers: signedIn, payload: { name: 'first' } })
 const existing = (created.json() as { id: string }).id
 const missing = randomUUID()
 
@@ -147,36 +152,114 @@ const ownAnswers: Record<string, () => Promise<{ statusCode: number }>> = {
     }),
   'POST /webhooks/{source} 404': () =>
     send('POST', '/webhooks/nobody', { headers: signedDelivery(delivery), body: delivery }),
-  'POST /bookings 201': () => send('POST', '/bookings', { headers: signedIn, payload: { name: 'x' } }),
-  'POST /bookings 400': () => send('POST', '/bookings', { headers: signedIn, payload: { name: '' } }),
-  'POST /bookings 401': () => send('POST', '/bookings', { payload: { name: 'x' } }),
-  'POST /bookings 422': async () => {
+  'POST /resources 201': () => send('POST', '/resources', { headers: signedIn, payload: { name: 'x' } }),
+  'POST /resources 400': () => send('POST', '/resources', { headers: signedIn, payload: { name: '' } }),
+  'POST /resources 401': () => send('POST', '/resources', { payload: { name: 'x' } }),
+  'POST /resources 422': async () => {
     const headers = { ...signedIn, 'idempotency-key': randomUUID() }
-    await send('POST', '/bookings', { headers, payload: { name: 'one' } })
-    return send('POST', '/bookings', { headers, payload: { name: 'another' } })
+    await send('POST', '/resources', { headers, payload: { name: 'one' } })
+    return send('POST', '/resources', { headers, payload: { name: 'another' } })
   },
-  'POST /bookings 409': () => provokeInProgress(),
+  'POST /resources 409': () => provokeInProgress(),
+  'GET /resources 200': () => send('GET', '/resources', { headers: signedIn }),
+  'GET /resources 400': () => send('GET', '/resources?limit=0', { headers: signedIn }),
+  'GET /resources 401': () => send('GET', '/resources'),
+  'GET /resources/{id} 200': () => send('GET', `/resources/${existing}`, { headers: signedIn }),
+  'GET /resources/{id} 400': () => send('GET', '/resources/not-a-uuid', { headers: signedIn }),
+  'GET /resources/{id} 401': () => send('GET', `/resources/${existing}`),
+  'GET /resources/{id} 404': () => send('GET', `/resources/${missing}`, { headers: signedIn }),
+  'PATCH /resources/{id} 200': () =>
+    send('PATCH', `/resources/${existing}`, { headers: signedIn, payload: { name: 'renamed' } }),
+  'PATCH /resources/{id} 400': () =>
+    send('PATCH', `/resources/${existing}`, { headers: signedIn, payload: { name: '' } }),
+  'PATCH /resources/{id} 401': () => send('PATCH', `/resources/${existing}`, { payload: { name: 'x' } }),
+  'PATCH /resources/{id} 404': () =>
+    send('PATCH', `/resources/${missing}`, { headers: signedIn, payload: { name: 'x' } }),
+  'DELETE /resources/{id} 204': async () => {
+    const doomed = await send('POST', '/resources', { headers: signedIn, payload: { name: 'doomed' } })
+    return send('DELETE', `/resources/${(doomed.json() as { id: string }).id}`, { headers: signedIn })
+  },
+  'DELETE /resources/{id} 400': () => send('DELETE', '/resources/not-a-uuid', { headers: signedIn }),
+  'DELETE /resources/{id} 401': () => send('DELETE', `/resources/${existing}`, { headers: { origin } }),
+  'DELETE /resources/{id} 404': () => send('DELETE', `/resources/${missing}`, { headers: signedIn }),
+  // bookings' own routes: bookings of a resource, their cancellation, and Stripe's payment events.
+  'POST /bookings 201': async () =>
+    send('POST', '/bookings', { headers: signedIn, payload: await freeSlot() }),
+  'POST /bookings 400': () => send('POST', '/bookings', { headers: signedIn, payload: {} }),
+  'POST /bookings 401': async () => send('POST', '/bookings', { payload: await freeSlot() }),
+  'POST /bookings 404': async () =>
+    send('POST', '/bookings', { headers: signedIn, payload: { ...(await freeSlot()), resourceId: missing } }),
+  'POST /bookings 409': async () => {
+    const payload = await freeSlot()
+    await send('POST', '/bookings', { headers: signedIn, payload })
+    return send('POST', '/bookings', { headers: signedIn, payload })
+  },
+  'POST /bookings 422': async () =>
+    send('POST', '/bookings', {
+      headers: signedIn,
+      payload: { ...(await freeSlot()), endsAt: (await freeSlot()).startsAt },
+    }),
   'GET /bookings 200': () => send('GET', '/bookings', { headers: signedIn }),
   'GET /bookings 400': () => send('GET', '/bookings?limit=0', { headers: signedIn }),
   'GET /bookings 401': () => send('GET', '/bookings'),
-  'GET /bookings/{id} 200': () => send('GET', `/bookings/${existing}`, { headers: signedIn }),
+  'GET /bookings/{id} 200': async () =>
+    send('GET', `/bookings/${await heldBooking()}`, { headers: signedIn }),
   'GET /bookings/{id} 400': () => send('GET', '/bookings/not-a-uuid', { headers: signedIn }),
-  'GET /bookings/{id} 401': () => send('GET', `/bookings/${existing}`),
+  'GET /bookings/{id} 401': async () => send('GET', `/bookings/${await heldBooking()}`),
   'GET /bookings/{id} 404': () => send('GET', `/bookings/${missing}`, { headers: signedIn }),
-  'PATCH /bookings/{id} 200': () =>
-    send('PATCH', `/bookings/${existing}`, { headers: signedIn, payload: { name: 'renamed' } }),
-  'PATCH /bookings/{id} 400': () =>
-    send('PATCH', `/bookings/${existing}`, { headers: signedIn, payload: { name: '' } }),
-  'PATCH /bookings/{id} 401': () => send('PATCH', `/bookings/${existing}`, { payload: { name: 'x' } }),
-  'PATCH /bookings/{id} 404': () =>
-    send('PATCH', `/bookings/${missing}`, { headers: signedIn, payload: { name: 'x' } }),
-  'DELETE /bookings/{id} 204': async () => {
-    const doomed = await send('POST', '/bookings', { headers: signedIn, payload: { name: 'doomed' } })
-    return send('DELETE', `/bookings/${(doomed.json() as { id: string }).id}`, { headers: signedIn })
+  'POST /bookings/{id}/cancel 200': async () =>
+    send('POST', `/bookings/${await heldBooking()}/cancel`, { headers: signedIn }),
+  'POST /bookings/{id}/cancel 400': () => send('POST', '/bookings/not-a-uuid/cancel', { headers: signedIn }),
+  'POST /bookings/{id}/cancel 401': async () =>
+    send('POST', `/bookings/${await heldBooking()}/cancel`, { headers: { origin } }),
+  'POST /bookings/{id}/cancel 404': () => send('POST', `/bookings/${missing}/cancel`, { headers: signedIn }),
+  // A hold that expired is no longer cancellable.
+  'POST /bookings/{id}/cancel 409': async () => {
+    const id = await heldBooking()
+    await database.db.update(schema.bookings).set({ status: 'expired' }).where(eq(schema.bookings.id, id))
+    return send('POST', `/bookings/${id}/cancel`, { headers: signedIn })
   },
-  'DELETE /bookings/{id} 400': () => send('DELETE', '/bookings/not-a-uuid', { headers: signedIn }),
-  'DELETE /bookings/{id} 401': () => send('DELETE', `/bookings/${existing}`, { headers: { origin } }),
-  'DELETE /bookings/{id} 404': () => send('DELETE', `/bookings/${missing}`, { headers: signedIn }),
+  // A payment for a booking that does not exist (yet): the provider is told to deliver it again.
+  'POST /webhooks/{source} 409': () => {
+    const body = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'payment_intent.succeeded',
+      data: {
+        object: { id: `pi_${randomUUID()}`, object: 'payment_intent', metadata: { booking_id: missing } },
+      },
+    })
+    const signature = signStripeWebhook({
+      timestampSeconds: Math.floor(Date.now() / 1000),
+      body,
+      secret: stripeSecret,
+    })
+    return send('POST', '/webhooks/stripe', {
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body,
+    })
+  },
+}
+
+/** A slot on a resource of its own, 09:00 UTC on a Monday ahead: inside the default opening hours. */
+let slots = 0
+async function freeSlot() {
+  const resource = await send('POST', '/resources', {
+    headers: signedIn,
+    payload: { name: `court ${++slots}` },
+  })
+  const day = new Date()
+  day.setUTCHours(9, 0, 0, 0)
+  day.setUTCDate(day.getUTCDate() + 7 + ((8 - day.getUTCDay()) % 7))
+  const endsAt = new Date(day.getTime() + 3_600_000)
+  return {
+    resourceId: (resource.json() as { id: string }).id,
+    startsAt: day.toISOString(),
+    endsAt: endsAt.toISOString(),
+  }
+}
+async function heldBooking() {
+  const created = await send('POST', '/bookings', { headers: signedIn, payload: await freeSlot() })
+  return (created.json() as { id: string }).id
 }
 
 /**
@@ -194,7 +277,7 @@ async function provokeInProgress() {
       await tx.execute(
         sql`select pg_advisory_xact_lock(hashtextextended(${`user:${me.id}`} || chr(31) || ${key}, 0))`,
       )
-      return send('POST', '/bookings', {
+      return send('POST', '/resources', {
         headers: { ...signedIn, 'idempotency-key': key },
         payload: { name: 'x' },
       })
@@ -204,7 +287,7 @@ async function provokeInProgress() {
   }
 }
 /** The documented pairs the embedded database cannot produce (see provokeInProgress). */
-const postgresOnly = database.url === undefined ? ['POST /bookings 409'] : []
+const postgresOnly = database.url === undefined ? ['POST /resources 409'] : []
 
 const operations = Object.entries(document.paths ?? {}).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({
@@ -331,11 +414,11 @@ describe('every operation gives the building blocks’ answers its document list
   it('has cases for the sample resource', () => {
     expect(cases.map((c) => `${c.name} ${c.status}`)).toEqual(
       expect.arrayContaining([
-        'POST /bookings 413',
-        'POST /bookings 415',
-        'PATCH /bookings/{id} 403',
-        'GET /bookings 429',
-        'GET /bookings 503',
+        'POST /resources 413',
+        'POST /resources 415',
+        'PATCH /resources/{id} 403',
+        'GET /resources 429',
+        'GET /resources 503',
       ]),
     )
   })

@@ -1,9 +1,15 @@
+import { fileURLToPath } from 'node:url'
 import { createServer } from '@shipshape/server'
+import { createTestDatabase } from '@shipshape/testing'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { AuthDatabase } from './database.ts'
 import { authPlugin } from './plugin.ts'
+import * as schema from './schema.ts'
 
-// Documenting and guarding need no database: no request here reaches a query.
+// No request here reaches a query, but the plugin prepares its statements on a real database at registration.
+const database = await createTestDatabase({
+  schema,
+  migrationsFolder: fileURLToPath(new URL('../test/fixtures/migrations', import.meta.url)),
+})
 const app = await createServer({
   name: 'docs',
   rateLimit: false,
@@ -11,7 +17,7 @@ const app = await createServer({
   logger: { level: 'silent' },
 })
 await app.register(authPlugin, {
-  db: {} as AuthDatabase,
+  db: database.db,
   jwtSecret: 's'.repeat(32),
   issuer: 'docs',
   audience: 'docs',
@@ -27,7 +33,10 @@ await app.register(
   { prefix: '/notes' },
 )
 app.get('/open', async () => ({}))
-afterAll(() => app.close())
+afterAll(async () => {
+  await app.close()
+  await database.destroy()
+})
 const document = (await app.inject({ url: '/openapi.json' })).json()
 const operation = (path: string, method: string) => document.paths[path][method]
 
@@ -40,7 +49,7 @@ describe('what auth puts in the OpenAPI document', () => {
   it('refuses requireSession() after a route of its plugin, which it would guard but not document', async () => {
     const other = await createServer({ name: 'late', rateLimit: false, underPressure: false })
     await other.register(authPlugin, {
-      db: {} as AuthDatabase,
+      db: database.db,
       jwtSecret: 's'.repeat(32),
       issuer: 'late',
       audience: 'late',

@@ -8,6 +8,15 @@ const CONFLICT: ProblemInit = {
   detail: 'A record with these values already exists.',
 }
 
+// An exclusion constraint refused the row: it overlaps one already there (a double booking). A service that
+// knows which constraint it was may answer with a more specific code; this is the safe default.
+const EXCLUDED: ProblemInit = {
+  status: 409,
+  code: 'conflict',
+  title: 'Conflict',
+  detail: 'The record conflicts with an existing one.',
+}
+
 const UNAVAILABLE: ProblemInit = {
   status: 503,
   code: 'unavailable',
@@ -49,6 +58,7 @@ function classify(error: object): ProblemInit | undefined {
   if (error instanceof DatabaseUnavailableError) return UNAVAILABLE
   const { code, message } = error as { code?: unknown; message?: unknown }
   if (code === '23505') return CONFLICT
+  if (code === '23P01') return EXCLUDED
   // The server ended the session (FATAL/PANIC: not accepting connections, database gone, shutting down):
   // whatever the code, the request failed before doing anything and may be retried.
   const { severity } = error as { severity?: unknown }

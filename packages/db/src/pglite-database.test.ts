@@ -47,6 +47,21 @@ describe('createDatabase on in-memory PGlite', () => {
     expect(JSON.stringify(problem)).not.toMatch(/widgets|sprocket/)
   })
 
+  it('loads btree_gist, and maps an exclusion violation (23P01) to 409 without the constraint name', async () => {
+    await database.db.execute('create extension if not exists btree_gist')
+    await database.db.execute(`create table slots (room int, during tstzrange,
+        constraint slots_no_overlap exclude using gist (room with =, during with &&))`)
+    const insert = (range: string) =>
+      database.db.execute(`insert into slots values (1, '${range}')`).catch((caught: unknown) => caught)
+    expect(await insert('[2030-01-01 09:00Z,2030-01-01 10:00Z)')).not.toBeInstanceOf(Error)
+    expect(await insert('[2030-01-01 10:00Z,2030-01-01 11:00Z)')).not.toBeInstanceOf(Error)
+    const error = await insert('[2030-01-01 09:30Z,2030-01-01 10:30Z)')
+    expect((error as Error).cause).toMatchObject({ code: '23P01' })
+    const problem = mapDatabaseError(error)
+    expect(problem).toMatchObject({ status: 409, code: 'conflict' })
+    expect(JSON.stringify(problem)).not.toMatch(/slots|overlap|room/)
+  })
+
   it('inserts and reads through typed queries and raw SQL alike', async () => {
     const [widget] = await database.db.insert(schema.widgets).values({ name: 'gear' }).returning()
     if (widget === undefined) throw new Error('insert returned no row')

@@ -1,14 +1,20 @@
 import { mkdir } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
 import { drizzle } from 'drizzle-orm/pglite'
 import { registerMigrationTarget } from './migration-target.ts'
 import { getPingTimeout, runPing } from './run-ping.ts'
 import type { Database, DatabaseOptions } from './types.ts'
 
+// btree_gist ships with PostgreSQL (contrib) and is what an exclusion constraint over a scalar and a range
+// needs (`EXCLUDE USING gist (resource_id WITH =, period WITH &&)`); PGlite builds it in but loads it only
+// when asked, so a migration with `CREATE EXTENSION btree_gist` runs on the embedded database too.
+const extensions = { btree_gist }
+
 async function openPglite(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir === undefined) return PGlite.create()
+  if (dataDir === undefined) return PGlite.create({ extensions })
   await mkdir(dataDir, { recursive: true })
-  return PGlite.create({ dataDir })
+  return PGlite.create({ dataDir, extensions })
 }
 
 export async function createPgliteDatabase<TSchema extends Record<string, unknown>>(

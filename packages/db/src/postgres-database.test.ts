@@ -142,6 +142,23 @@ describe('createDatabase on PostgreSQL', () => {
     expect(JSON.stringify(problem)).not.toMatch(/accounts|a@example\.com|insert/)
   })
 
+  it('maps a real exclusion violation (23P01, btree_gist) to 409 without the constraint name or SQL', async () => {
+    const database = await open()
+    await database.db.execute(sql`create extension if not exists btree_gist`)
+    await database.db.execute(
+      sql`create table rooms (room int, during tstzrange,
+        constraint rooms_no_overlap exclude using gist (room with =, during with &&))`,
+    )
+    await database.db.execute(sql`insert into rooms values (1, '[2030-01-01 09:00Z,2030-01-01 10:00Z)')`)
+    const error = await database.db
+      .execute(sql`insert into rooms values (1, '[2030-01-01 09:59Z,2030-01-01 11:00Z)')`)
+      .catch((caught: unknown) => caught)
+    expect((error as Error).cause).toMatchObject({ code: '23P01', constraint: 'rooms_no_overlap' })
+    const problem = mapDatabaseError(error)
+    expect(problem).toMatchObject({ status: 409, code: 'conflict' })
+    expect(JSON.stringify(problem)).not.toMatch(/rooms|overlap|insert/)
+  })
+
   it('survives an idle backend killed by pg_terminate_backend, and the next query succeeds', async () => {
     const failures: Error[] = []
     const database = await open({ pool: { max: 1 }, onPoolError: (error) => failures.push(error) })

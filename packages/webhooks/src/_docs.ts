@@ -41,7 +41,10 @@ const schemeHeaders: Readonly<Record<WebhookScheme, Readonly<Record<string, Omit
  * `config.openapi` (plain data: this package stays independent of the server). A header is required when
  * every source signs with its scheme.
  */
-export function getDeliveryDocs(sources: Readonly<Record<string, WebhookSourceConfig>>) {
+export function getDeliveryDocs(
+  sources: Readonly<Record<string, WebhookSourceConfig>>,
+  eventProblems: Readonly<Record<number, readonly string[]>> = {},
+) {
   const used = [...new Set(Object.values(sources).map((source) => source.scheme))]
   const headers: Record<string, HeaderDoc> = {}
   for (const scheme of used) {
@@ -60,6 +63,7 @@ export function getDeliveryDocs(sources: Readonly<Record<string, WebhookSourceCo
       401: ['invalid_signature'],
       404: ['not_found'],
       413: ['payload_too_large'],
+      ...eventProblems,
     },
   }
 }

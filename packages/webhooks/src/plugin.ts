@@ -26,6 +26,11 @@ export interface WebhooksPluginOptions {
   readonly bodyLimit?: number
   /** Allowed clock difference for timestamped schemes; default 300 s. */
   readonly toleranceSeconds?: number
+  /**
+   * Problems `onEvent` may answer with by throwing a ProblemError (e.g. `{ 409: ['booking_not_ready'] }` for
+   * an event that cannot apply yet, so the sender retries), listed in the route's OpenAPI document.
+   */
+  readonly eventProblems?: Readonly<Record<number, readonly string[]>>
 }
 
 const DEFAULT_BODY_LIMIT = 1_048_576
@@ -43,7 +48,7 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
   const routeOptions = {
     bodyLimit,
     schema: { response: { 200: deliveryResponse } },
-    config: { openapi: getDeliveryDocs(options.sources) },
+    config: { openapi: getDeliveryDocs(options.sources, options.eventProblems) },
   }
   app.post<{ Params: { source: string } }>('/:source', routeOptions, (request, reply) =>
     handleDelivery(options, request, reply),

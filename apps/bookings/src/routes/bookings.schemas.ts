@@ -5,49 +5,33 @@ import { Type } from 'typebox'
 export const bookingSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    name: Type.String(),
-    description: Type.Union([Type.String(), Type.Null()]),
+    resourceId: Type.String({ format: 'uuid' }),
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
+    status: Type.Union([
+      Type.Literal('held'),
+      Type.Literal('confirmed'),
+      Type.Literal('cancelled'),
+      Type.Literal('expired'),
+    ]),
+    holdExpiresAt: Type.String({ format: 'date-time' }),
+    refundStatus: Type.Union([Type.Literal('none'), Type.Literal('pending'), Type.Literal('refunded')]),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
 )
 
-const name = Type.String({ minLength: 1, maxLength: 200 })
-const description = Type.String({ maxLength: 2000 })
-
 export const createBookingBody = Type.Object(
-  { name, description: Type.Optional(description) },
-  { additionalProperties: false },
-)
-
-export const updateBookingBody = Type.Object(
-  { name: Type.Optional(name), description: Type.Optional(description) },
-  { additionalProperties: false, minProperties: 1 },
-)
-
-export const bookingParams = Type.Object(
-  { id: Type.String({ format: 'uuid' }) },
-  { additionalProperties: false },
-)
-
-export const listBookingsQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size.' }),
-    cursor: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: "The previous page's nextCursor." }),
-    ),
+    resourceId: Type.String({ format: 'uuid' }),
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
 )
 
 export const bookingsPage = Type.Object(
-  {
-    data: Type.Array(bookingSchema),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Null on the last page.' }),
-  },
+  { data: Type.Array(bookingSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) },
   { additionalProperties: false },
 )
-
-/** A 204's empty body. */
-export const noContent = Type.Null({ description: 'Deleted; no body.' })

@@ -1,28 +1,55 @@
 import { ownedBy, requireUser } from '@shipshape/auth'
 import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
 import { getRequestDatabase } from '@shipshape/idempotency'
-import { type App, ProblemError } from '@shipshape/server'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import type { App } from '@shipshape/server'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
-import { bookings } from '../db/schema.ts'
+import { bookings, resources } from '../db/schema.ts'
+import { type BookingRow, getSqlState, holdSlot, isLapsed } from '../domain/booking-store.ts'
+import { recordBookingEvent } from '../domain/events.ts'
+import { fitsOpeningHours } from '../domain/opening-hours.ts'
+import type { Refunder } from '../domain/refunds.ts'
 import * as schemas from './bookings.schemas.ts'
+import {
+  invalidCursor,
+  invalidSlot,
+  notCancellable,
+  notFound,
+  outsideOpeningHours,
+  slotTaken,
+} from './problems.ts'
+import { idParams, pageQuery } from './resources.schemas.ts'
 
-type BookingRow = typeof bookings.$inferSelect
+const MAX_SLOT_MS = 24 * 60 * 60 * 1000
 
-const invalidCursor = () =>
-  new ProblemError({
-    status: 400,
-    code: 'validation_failed',
-    title: 'Bad Request',
-    detail: 'The cursor is not one this service issued.',
-  })
-
-const notFound = () =>
-  new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'No booking with that id.' })
+export type BookingsRoutesOptions = {
+  db: AppDatabase<typeof schema>
+  holdSeconds: number
+  refunder: Refunder
+}
 
 function toBooking(row: BookingRow) {
-  const { id, name, description, createdAt, updatedAt } = row
-  return { id, name, description, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
+  return {
+    id: row.id,
+    resourceId: row.resourceId,
+    startsAt: row.startsAt.toISOString(),
+    endsAt: row.endsAt.toISOString(),
+    // A lapsed hold reads as expired at once, even before a new booking moves the row itself.
+    status: isLapsed(row) ? ('expired' as const) : row.status,
+    holdExpiresAt: row.holdExpiresAt.toISOString(),
+    refundStatus: row.refundStatus,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+function readSlot(body: { startsAt: string; endsAt: string }) {
+  const startsAt = new Date(body.startsAt)
+  const endsAt = new Date(body.endsAt)
+  if (!(endsAt > startsAt)) throw invalidSlot('endsAt must be after startsAt.')
+  if (endsAt.getTime() - startsAt.getTime() > MAX_SLOT_MS) throw invalidSlot('A slot lasts at most 24 hours.')
+  if (startsAt.getTime() <= Date.now()) throw invalidSlot('startsAt is in the past.')
+  return { startsAt, endsAt }
 }
 
 /** A route's part of the OpenAPI document beyond its schema: the rest (401, 400, 429...) is derived. */
@@ -38,11 +65,15 @@ const describeRoute = (summary: string, operationId: string, problems: Record<nu
 const withNotFound = { 404: ['not_found'] }
 
 /**
- * CRUD for /bookings, each row visible to its owner only: another user's row is a 404, never a 403, so
- * ids reveal nothing. Every query is parameterized by drizzle; every input and output has a closed schema.
- * Each route is documented at /openapi.json from its schema and `config.openapi`.
+ * /bookings: hold a slot of a resource (201, `held` until holdExpiresAt; the payment provider's webhook
+ * confirms it), list and read your own, cancel. Any signed-in user may book a resource whose id they have.
+ * A double booking is refused by PostgreSQL itself (the bookings_no_overlap exclusion constraint) and
+ * answered 409 slot_taken; nothing here checks for overlaps, so no race can slip between a check and a write.
  */
-export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof schema> }): Promise<void> {
+export async function bookingsRoutes(
+  app: App,
+  { db, holdSeconds, refunder }: BookingsRoutesOptions,
+): Promise<void> {
   // Every route below needs a session (checked onRequest, before idempotency scopes a key to its caller).
   app.requireSession()
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
@@ -51,17 +82,37 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
   app.post(
     '/',
     {
-      config: { idempotency: true, ...describeRoute('Create a booking', 'createBooking') },
+      config: {
+        idempotency: true,
+        ...describeRoute('Hold a slot of a resource', 'createBooking', {
+          404: ['not_found'],
+          409: ['slot_taken'],
+          422: ['outside_opening_hours', 'invalid_slot'],
+        }),
+      },
       schema: { body: schemas.createBookingBody, response: { 201: schemas.bookingSchema } },
     },
     async (request, reply) => {
-      // Through the request's idempotency transaction: the row and the stored response commit together.
-      const [row] = await getRequestDatabase(request, db)
-        .insert(bookings)
-        .values({ ...request.body, ownerId: requireUser(request).id })
-        .returning()
-      if (!row) throw new Error('insert returned no row')
-      return reply.code(201).send(toBooking(row))
+      const { startsAt, endsAt } = readSlot(request.body)
+      const [resource] = await db.select().from(resources).where(eq(resources.id, request.body.resourceId))
+      if (!resource) throw notFound('resource')
+      if (!fitsOpeningHours(resource, startsAt, endsAt)) throw outsideOpeningHours()
+      try {
+        // Through the request's idempotency transaction (a savepoint inside it): the booking and the stored
+        // response commit together, so a retried request with the same key gets this booking back.
+        const row = await holdSlot(getRequestDatabase(request, db), {
+          ownerId: requireUser(request).id,
+          resourceId: resource.id,
+          startsAt,
+          endsAt,
+          holdSeconds,
+        })
+        return reply.code(201).header('location', `/bookings/${row.id}`).send(toBooking(row))
+      } catch (error) {
+        const { code, constraint } = getSqlState(error)
+        if (code === '23P01' && constraint === 'bookings_no_overlap') throw slotTaken()
+        throw error
+      }
     },
   )
 
@@ -69,7 +120,7 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
     '/',
     {
       config: describeRoute('List your bookings, newest first', 'listBookings'),
-      schema: { querystring: schemas.listBookingsQuery, response: { 200: schemas.bookingsPage } },
+      schema: { querystring: pageQuery, response: { 200: schemas.bookingsPage } },
     },
     async (request) => {
       const { limit, cursor } = request.query
@@ -101,49 +152,52 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
     '/:id',
     {
       config: describeRoute('Get one of your bookings', 'getBooking', withNotFound),
-      schema: { params: schemas.bookingParams, response: { 200: schemas.bookingSchema } },
+      schema: { params: idParams, response: { 200: schemas.bookingSchema } },
     },
     async (request) => {
       const [row] = await db.select().from(bookings).where(mine(request, request.params.id))
-      if (!row) throw notFound()
+      if (!row) throw notFound('booking')
       return toBooking(row)
     },
   )
 
-  app.patch(
-    '/:id',
+  // Cancelling frees the slot at once (a cancelled row leaves the exclusion constraint). It is idempotent:
+  // cancelling a cancelled booking answers the same 200. The transition is one conditional UPDATE, so it
+  // cannot race a confirmation into an impossible state; a paid booking owes a refund from the same write, so
+  // the refund is recorded even when the provider cannot be reached now (refundStatus stays `pending` and the
+  // sweep in src/domain/refunds.ts sends it later).
+  app.post(
+    '/:id/cancel',
     {
-      config: describeRoute('Change one of your bookings', 'updateBooking', withNotFound),
-      schema: {
-        params: schemas.bookingParams,
-        body: schemas.updateBookingBody,
-        response: { 200: schemas.bookingSchema },
-      },
+      config: describeRoute('Cancel one of your bookings (a paid one is refunded)', 'cancelBooking', {
+        404: ['not_found'],
+        409: ['not_cancellable'],
+      }),
+      schema: { params: idParams, response: { 200: schemas.bookingSchema } },
     },
     async (request) => {
-      const [row] = await db
-        .update(bookings)
-        .set({ ...request.body, updatedAt: new Date() })
-        .where(mine(request, request.params.id))
-        .returning()
-      if (!row) throw notFound()
-      return toBooking(row)
-    },
-  )
-
-  app.delete(
-    '/:id',
-    {
-      config: describeRoute('Delete one of your bookings', 'deleteBooking', withNotFound),
-      schema: { params: schemas.bookingParams, response: { 204: schemas.noContent } },
-    },
-    async (request, reply) => {
-      const [row] = await db
-        .delete(bookings)
-        .where(mine(request, request.params.id))
-        .returning({ id: bookings.id })
-      if (!row) throw notFound()
-      return reply.code(204).send(null)
+      // The change and its outbox event commit together (src/domain/events.ts).
+      const cancelled = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(bookings)
+          .set({
+            status: 'cancelled',
+            refundStatus: sql`case when ${bookings.status} = 'confirmed' and ${bookings.paymentIntentId} is not null then 'pending' else ${bookings.refundStatus} end`,
+            updatedAt: sql`now()`,
+          })
+          .where(and(mine(request, request.params.id), inArray(bookings.status, ['held', 'confirmed'])))
+          .returning()
+        if (row) await recordBookingEvent(tx, 'booking.cancelled', row)
+        return row
+      })
+      if (cancelled?.refundStatus === 'pending' && (await refunder.refund(cancelled.id))) {
+        return { ...toBooking(cancelled), refundStatus: 'refunded' as const }
+      }
+      if (cancelled) return toBooking(cancelled)
+      const [row] = await db.select().from(bookings).where(mine(request, request.params.id))
+      if (!row) throw notFound('booking')
+      if (row.status === 'cancelled') return toBooking(row)
+      throw notCancellable()
     },
   )
 }

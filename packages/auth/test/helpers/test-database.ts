@@ -15,7 +15,7 @@ export interface TestDatabase {
 
 export function getEnv(name: 'PG_ADMIN_URL' | 'REDIS_URL'): string {
   const value = process.env[name]
-  if (!value) throw new Error(`${name} is not set: these tests need a real server (see COMMON.md)`)
+  if (!value) throw new Error(`${name} is not set: needs a real server (test.sh starts one)`)
   return value
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX "bookings_resource_starts_at_idx" ON "bookings" USING btree ("resource_id","starts_at");

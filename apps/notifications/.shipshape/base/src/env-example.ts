@@ -1,0 +1,6 @@
+import { writeFile } from 'node:fs/promises'
+import { renderEnvExample } from '@shipshape/config'
+import { envSchema } from './config.ts'
+
+// `pnpm env:example`: rewrites .env.example from the schema in ./config.ts.
+await writeFile(new URL('../.env.example', import.meta.url), renderEnvExample(envSchema))

@@ -1,0 +1,21 @@
+import { describeIdempotencyContract } from '@shipshape/idempotency/testing'
+import { count } from 'drizzle-orm'
+import { preferences } from '../src/db/schema.ts'
+import { cheapArgon2, setupService, signUp } from './setup.ts'
+
+// The Idempotency-Key contract, run against this service's own POST /preferences on PostgreSQL.
+const service = await setupService({ auth: { testArgon2Params: cheapArgon2 } })
+
+describeIdempotencyContract({
+  setup: async () => ({ app: service.app }),
+  authenticate: async (app) => (await signUp(app)).headers,
+  create: {
+    path: '/preferences',
+    body: { name: 'paid once' },
+    otherBody: { name: 'paid twice?' },
+    countRows: async () => {
+      const [row] = await service.db.select({ rows: count() }).from(preferences)
+      return row?.rows ?? 0
+    },
+  },
+})
