@@ -19,6 +19,7 @@ const trips: Record<string, Record<string, string[]>> = {
   'fk-without-index': { 'trips-sql': ['migrations/001_init.sql:4'], 'trips-drizzle': ['src/schema.ts:10'] },
   'email-not-unique': { 'trips-sql': ['migrations/001_init.sql:3'], 'trips-drizzle': ['src/schema.ts:5'] },
   'create-without-idempotency': { trips: ['src/routes.ts:4'] },
+  'openapi-undocumented-route': { trips: ['src/app.ts:6', 'src/app.ts:7'] },
   'outbound-no-timeout': { trips: ['src/clients.ts:4', 'src/clients.ts:5', 'src/clients.ts:6'] },
   'docker-image-unpinned': { trips: ['Dockerfile:1', 'Dockerfile:3'] },
   'docker-runs-as-root': { trips: ['Dockerfile:1'] },

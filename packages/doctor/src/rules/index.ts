@@ -25,7 +25,13 @@ import {
 import { noGracefulShutdown, noReadinessRoute, testsHappyPathOnly } from './ops.ts'
 import { outboundNoTimeout } from './outbound.ts'
 import { passwordWeakHash } from './passwords.ts'
-import { authRouteNoRateLimit, createWithoutIdempotency, tokenInBody, webhookUnverified } from './routes.ts'
+import {
+  authRouteNoRateLimit,
+  createWithoutIdempotency,
+  openapiUndocumentedRoute,
+  tokenInBody,
+  webhookUnverified,
+} from './routes.ts'
 import { dependencyEngines, runtimeMismatch } from './runtime.ts'
 import { envFileCommitted, privateKeyCommitted } from './secrets.ts'
 import { sqlStringBuilt } from './sql.ts'
@@ -41,6 +47,7 @@ export const allRules: readonly Rule[] = [
   fkWithoutIndex,
   emailNotUnique,
   createWithoutIdempotency,
+  openapiUndocumentedRoute,
   outboundNoTimeout,
   dockerImageUnpinned,
   dockerRunsAsRoot,

@@ -1,6 +1,7 @@
 import {
   calleeOf,
   children,
+  hasSpread,
   importsOf,
   mentions,
   numberValue,
@@ -173,6 +174,56 @@ export const createWithoutIdempotency = defineRule({
       )
       .map((route) =>
         at(project, route, `POST ${route.path} creates a resource but ignores Idempotency-Key.`),
+      )
+  },
+})
+
+/** The service publishes an OpenAPI document: it registers @fastify/swagger, or uses shipshape's server (which does). */
+function publishesOpenApi(project: Project): boolean {
+  return project
+    .sourceFiles()
+    .some((file) =>
+      [...importsOf(file.program).values()].some(
+        (binding) =>
+          binding.source === '@fastify/swagger' ||
+          (binding.source === '@shipshape/server' && binding.imported === 'createServer'),
+      ),
+    )
+}
+
+/**
+ * Whether a route's options say, where the code shows it, that it has no response schema: options written
+ * out (no spread) with no `schema`, or a `schema` written out without `response` and not hidden. Options or
+ * a schema built elsewhere (a variable, a call) are given the benefit of the doubt.
+ */
+function lacksResponseSchema(route: Route): boolean {
+  if (route.middleware.length > 0) return false
+  const options = unwrap(route.options)
+  if (options !== undefined && (options.type !== 'ObjectExpression' || hasSpread(options))) return false
+  const schema = unwrap(propertiesOf(options).get('schema'))
+  if (schema === undefined) return true
+  if (schema.type !== 'ObjectExpression' || hasSpread(schema)) return false
+  const properties = propertiesOf(schema)
+  if (unwrap(properties.get('hide'))?.value === true) return false
+  return !properties.has('response')
+}
+
+export const openapiUndocumentedRoute = defineRule({
+  id: 'openapi-undocumented-route',
+  severity: 'warning',
+  title: 'Route missing from the OpenAPI document',
+  why: 'A route without a response schema is published with no answer described (or not at all), so clients generated from the document cannot call it and nothing checks what it returns.',
+  fix: 'Give the route `schema: { response: { 200: ... } }` (and `body`/`params`/`querystring`); shipshape derives the rest of its document from it. Hide an internal route with `schema: { hide: true }`.',
+  check(project) {
+    if (!publishesOpenApi(project)) return []
+    return listRoutes(project)
+      .filter(lacksResponseSchema)
+      .map((route) =>
+        at(
+          project,
+          route,
+          `${route.method.toUpperCase()} ${route.path} has no response schema, so /openapi.json cannot describe it.`,
+        ),
       )
   },
 })
