@@ -17,8 +17,8 @@ export type BuildOptions = {
   /** Overrides for the auth plugin; tests use them (cheaper hashing, tighter throttles), services need none. */
   auth?: Partial<AuthPluginOptions>
   /**
-   * Load shedding (503 when the event loop is saturated); on by default. Tests that fire bursts to prove
-   * something else (a constraint, a state machine) turn it off, so an overloaded test machine cannot shed them.
+   * Load shedding (503 when the event loop is saturated); on by default. The in-process tests turn it off:
+   * they share a busy machine with other test workers, which is not the overload it protects against.
    */
   underPressure?: ServerOptions['underPressure']
 }

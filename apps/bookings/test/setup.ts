@@ -39,7 +39,10 @@ export async function setupService(
     env?: Record<string, string>
     /** For a test that breaks the database on purpose: its 500s are expected, and never documented. */
     provokesServerErrors?: boolean
-    /** Load shedding; the burst and payment suites turn it off (see BuildOptions). */
+    /**
+     * Load shedding, off unless a test asks: a test worker shares the machine with others, and a busy test
+     * machine is not the overload it guards against (the fault suite runs the real process with it on).
+     */
     underPressure?: BuildOptions['underPressure']
   } = {},
 ) {
@@ -59,7 +62,7 @@ export async function setupService(
       const app = await buildApp(config, database, {
         logger: { level: 'debug', stream },
         auth: options.auth,
-        underPressure: options.underPressure,
+        underPressure: options.underPressure ?? false,
       })
       violations = watchOpenApiConformance(app, { ignoreStatuses: options.provokesServerErrors ? [500] : [] })
       return app

@@ -12,6 +12,11 @@ export type BuildOptions = {
   logger?: ServerOptions['logger']
   /** Overrides for the auth plugin; tests use them (cheaper hashing, tighter throttles), services need none. */
   auth?: Partial<AuthPluginOptions>
+  /**
+   * Load shedding (503 when the event loop is saturated); on by default. The in-process tests turn it off:
+   * they share a busy machine with other test workers, which is not the overload it protects against.
+   */
+  underPressure?: ServerOptions['underPressure']
 }
 
 /**
@@ -49,6 +54,7 @@ export async function buildApp(
       version: '0.2.0',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
+    ...(options.underPressure === undefined ? {} : { underPressure: options.underPressure }),
   })
   app.addHook('onClose', () => database.close())
   await app.register(authPlugin, {

@@ -5,7 +5,7 @@ import { loadEnv } from '@shipshape/config'
 import type { App } from '@shipshape/server'
 import { setupTestService, watchOpenApiConformance } from '@shipshape/testing'
 import { afterAll, expect } from 'vitest'
-import { buildApp } from '../src/app.ts'
+import { type BuildOptions, buildApp } from '../src/app.ts'
 import { envSchema } from '../src/config.ts'
 import { migrationsFolder } from '../src/db/client.ts'
 import * as schema from '../src/db/schema.ts'
@@ -39,6 +39,11 @@ export async function setupService(
     env?: Record<string, string>
     /** For a test that breaks the database on purpose: its 500s are expected, and never documented. */
     provokesServerErrors?: boolean
+    /**
+     * Load shedding, off unless a test asks: a test worker shares the machine with others, and a busy test
+     * machine is not the overload it guards against (the fault suite runs the real process with it on).
+     */
+    underPressure?: BuildOptions['underPressure']
   } = {},
 ) {
   const logs: string[] = []
@@ -54,7 +59,11 @@ export async function setupService(
     schema,
     migrationsFolder,
     build: async (database) => {
-      const app = await buildApp(config, database, { logger: { level: 'debug', stream }, auth: options.auth })
+      const app = await buildApp(config, database, {
+        logger: { level: 'debug', stream },
+        auth: options.auth,
+        underPressure: options.underPressure ?? false,
+      })
       violations = watchOpenApiConformance(app, { ignoreStatuses: options.provokesServerErrors ? [500] : [] })
       return app
     },
