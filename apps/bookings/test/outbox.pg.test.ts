@@ -52,7 +52,7 @@ const service = await setupTestService({
     return buildApp({ ...config, DATABASE_URL: database.url }, database, {
       logger: { level: 'silent' },
       auth: { testArgon2Params: cheapArgon2 },
-      limits: { underPressure: false },
+      underPressure: false,
     })
   },
 })

@@ -15,7 +15,7 @@ const provider = await startFakeProvider({ apiKey, slowMs: 600 })
 afterAll(() => provider.close())
 const service = await setupService({
   auth: { testArgon2Params: cheapArgon2 },
-  limits: { underPressure: false },
+  underPressure: false,
   env: {
     STRIPE_WEBHOOK_SECRET: stripeSecret,
     PAYMENT_PROVIDER_URL: provider.url,

@@ -6,10 +6,7 @@ import { cheapArgon2, setupService, signUp } from './setup.ts'
 
 // Double booking, holds, cancellation and their errors, on real PostgreSQL: the exclusion constraint is the
 // only thing between two overlapping requests, so it is tested where it lives.
-const service = await setupService({
-  auth: { testArgon2Params: cheapArgon2 },
-  limits: { underPressure: false },
-})
+const service = await setupService({ auth: { testArgon2Params: cheapArgon2 }, underPressure: false })
 const { app, db } = service
 const host = await signUp(app)
 const guests = [await signUp(app), await signUp(app), await signUp(app), await signUp(app)]

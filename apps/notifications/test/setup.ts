@@ -39,7 +39,12 @@ export async function setupService(
     env?: Record<string, string>
     /** For a test that breaks the database on purpose: its 500s are expected, and never documented. */
     provokesServerErrors?: boolean
-    /** Server limits a test reaches quickly (see `BuildOptions`). */
+    /**
+     * Load shedding, off unless a test asks: a test worker shares the machine with others, and a busy test
+     * machine is not the overload it guards against (the fault suite runs the real process with it on).
+     */
+    underPressure?: BuildOptions['underPressure']
+    /** Node's timeouts, shortened for a test that needs a late request's 408 (see `BuildOptions`). */
     limits?: BuildOptions['limits']
     /** Collects every documented answer the file's requests produced, as `METHOD /path status`. */
     observed?: Set<string>
@@ -61,6 +66,7 @@ export async function setupService(
       const app = await buildApp(config, database, {
         logger: { level: 'debug', stream },
         auth: options.auth,
+        underPressure: options.underPressure ?? false,
         limits: options.limits,
       })
       violations = watchOpenApiConformance(app, {

@@ -10,7 +10,7 @@ import { getTestConfig, origin, password } from './setup.ts'
 const scratch = await createScratchDatabase()
 const config = getTestConfig({ DATABASE_URL: scratch.url, DB_POOL_MAX: '2' })
 const database = await openDatabase(config)
-const app = await buildApp(config, database, { logger: { level: 'silent' } })
+const app = await buildApp(config, database, { logger: { level: 'silent' }, underPressure: false })
 await app.ready()
 afterAll(async () => {
   await app.close()
@@ -35,8 +35,9 @@ it('/readyz answers 503 naming migrations until they are applied, then 200 witho
 
 it('/readyz stays 200 while requests hold every pooled connection on a locked table', async () => {
   await runMigrations(database, { migrationsFolder })
-  // Another session: one connection holds the lock, the other watches who waits for it.
-  const other = await createDatabase({ url: scratch.url, pool: { max: 2 } })
+  // Another session: one connection holds the lock, the other watches who waits for it. An observer, not
+  // the service under test, so it gets a patient connect budget instead of the service's fail-fast one.
+  const other = await createDatabase({ url: scratch.url, pool: { max: 2, connectionTimeoutMs: 10_000 } })
   const released = Promise.withResolvers<void>()
   const locked = Promise.withResolvers<void>()
   const holding = other.db.transaction(async (tx) => {

@@ -13,10 +13,12 @@ export type BuildOptions = {
   /** Overrides for the auth plugin; tests use them (cheaper hashing, tighter throttles), services need none. */
   auth?: Partial<AuthPluginOptions>
   /**
-   * Server limits tests reach in seconds instead of minutes (a late request's 408, load shedding's 503);
-   * services need none.
+   * Load shedding (503 when the event loop is saturated); on by default. The in-process tests turn it off:
+   * they share a busy machine with other test workers, which is not the overload it protects against.
    */
-  limits?: Pick<ServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'underPressure'>
+  underPressure?: ServerOptions['underPressure']
+  /** Node's header and request timeouts, for a test that needs a late request's 408 in seconds. */
+  limits?: Pick<ServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'>
 }
 
 /**
@@ -55,6 +57,7 @@ export async function buildApp(
       version: '0.2.0',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
+    ...(options.underPressure === undefined ? {} : { underPressure: options.underPressure }),
   })
   app.addHook('onClose', () => database.close())
   await app.register(authPlugin, {
