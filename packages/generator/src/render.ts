@@ -23,6 +23,8 @@ export function getTemplateData(
     images: template.images,
     pnpmVersion,
     sourceCondition: options.inWorkspace ? ' --conditions=@shipshape/source' : '',
+    // The same for a tool that starts Node itself (drizzle-kit loads src/db/schema.ts, which imports packages).
+    sourceNodeOptions: options.inWorkspace ? 'NODE_OPTIONS=--conditions=@shipshape/source ' : '',
     // Inside the monorepo a service links the building blocks; elsewhere the workspace catalog pins them.
     deps: { shipshape: options.inWorkspace ? 'workspace:*' : 'catalog:' },
   }

@@ -131,7 +131,7 @@ async function registerPlugins(app: FastifyInstance, config: ResolvedOptions): P
     swagger,
     createDocumentOptions(config.openapi, {
       rateLimited: config.rateLimit !== false,
-      shedsLoad: config.underPressureEnabled,
+      mayBeUnavailable: config.underPressureEnabled || config.mapError !== undefined,
     }),
   )
   if (config.rateLimit !== false) await registerRateLimit(app, config.name, config.rateLimit)

@@ -113,3 +113,23 @@ describe('the OpenAPI document', () => {
     expect(other.statusCode).toBe(200)
   })
 })
+
+describe('503 in the OpenAPI document', () => {
+  async function responsesOf(options: Parameters<typeof createTestServer>[0]) {
+    const server = await createTestServer(options)
+    server.app.get('/things', async () => ({}))
+    const document = parseJson((await server.app.inject({ url: '/openapi.json' })).body) as {
+      paths: Record<string, Record<string, Operation>>
+    }
+    await server.app.close()
+    return Object.keys(document.paths['/things']?.get?.responses ?? {})
+  }
+
+  it('is documented when errors are mapped, even without load shedding: a dependency that is down is a 503', async () => {
+    expect(await responsesOf({ underPressure: false, mapError: () => undefined })).toContain('503')
+  })
+
+  it('is left out when nothing can make the route answer it', async () => {
+    expect(await responsesOf({ underPressure: false })).not.toContain('503')
+  })
+})

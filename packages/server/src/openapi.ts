@@ -84,7 +84,11 @@ export interface DocumentOptions {
 
 interface ServerTraits {
   rateLimited: boolean
-  shedsLoad: boolean
+  /**
+   * A route may answer 503: the server sheds load, or maps errors (a dependency that is down, such as an
+   * unreachable database, becomes 503 `unavailable` through `mapError`).
+   */
+  mayBeUnavailable: boolean
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
@@ -106,9 +110,9 @@ function deriveProblems(route: RouteOptions, method: string, traits: ServerTrait
     problems[415] = ['unsupported_media_type']
   }
   if (traits.rateLimited && route.config?.rateLimit !== false) problems[429] = ['rate_limited']
-  // A route with its own pressureHandler (the liveness probe) is never shed.
+  // A route with its own pressureHandler (the liveness probe) is never shed and touches no dependency.
   const config = route.config as { pressureHandler?: unknown } | undefined
-  if (traits.shedsLoad && config?.pressureHandler === undefined) problems[503] = ['unavailable']
+  if (traits.mayBeUnavailable && config?.pressureHandler === undefined) problems[503] = ['unavailable']
   return problems
 }
 

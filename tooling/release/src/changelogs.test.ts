@@ -33,6 +33,13 @@ describe('the changesets configuration', () => {
     )
     expect(config.ignore.sort()).toEqual(others.map((pkg) => pkg.name).sort())
   })
+
+  it('reads every pending changeset: a formatter that rewrites the frontmatter breaks the release', () => {
+    const bin = join(repoRoot, 'node_modules/@changesets/cli/bin.js')
+    const status = () =>
+      execFileSync(process.execPath, [bin, 'status'], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' })
+    expect(status).not.toThrow()
+  })
 })
 
 describe('the changelogs', () => {
