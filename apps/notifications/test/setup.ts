@@ -40,10 +40,8 @@ export async function setupService(
     /** For a test that breaks the database on purpose: its 500s are expected, and never documented. */
     provokesServerErrors?: boolean
     /**
-     * Load shedding. By default it is on with limits a test never reaches: a test worker shares the machine
-     * with others, and a busy test machine is not the overload it guards against, while the document stays
-     * the one production publishes (503 `unavailable` where the database can fail). The fault suite runs
-     * the real process with the production limits.
+     * Load shedding, off unless a test asks: a test worker shares the machine with others, and a busy test
+     * machine is not the overload it guards against (the fault suite runs the real process with it on).
      */
     underPressure?: BuildOptions['underPressure']
     /** Node's timeouts, shortened for a test that needs a late request's 408 (see `BuildOptions`). */
@@ -68,7 +66,7 @@ export async function setupService(
       const app = await buildApp(config, database, {
         logger: { level: 'debug', stream },
         auth: options.auth,
-        underPressure: options.underPressure ?? { maxEventLoopDelayMs: 60_000, maxEventLoopUtilization: 1 },
+        underPressure: options.underPressure ?? false,
         limits: options.limits,
       })
       violations = watchOpenApiConformance(app, {
