@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
-import { createRequire } from 'node:module'
 import type * as IORedis from 'ioredis'
 import { getStatusTitle, ProblemError } from './problem.ts'
 
