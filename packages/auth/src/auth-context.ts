@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
-import { Redis } from 'ioredis'
+import type * as IORedis from 'ioredis'
 import { type AccessTokens, createAccessTokens } from './access-token.ts'
 import { createSessionCookies, type SessionCookies } from './cookies.ts'
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts'
@@ -10,6 +11,9 @@ import { getSecuritySchemes } from './route-docs.ts'
 import { createSessionStore, type SessionStore } from './session-store.ts'
 import { createMemoryThrottleStore, createRedisThrottleStore } from './throttle-store.ts'
 import { type AuthUser, createUserStore, type UserStore } from './user-store.ts'
+
+// ioredis (~90 ms and ~15 MiB to load) is loaded only when the throttle is given a Redis URL.
+const require = createRequire(import.meta.url)
 
 export interface AuthContext {
   options: ResolvedAuthOptions
@@ -38,7 +42,12 @@ function createThrottleRedis(redis: ResolvedAuthOptions['redis'], log: FastifyBa
   if (redis === undefined) return { store: createMemoryThrottleStore(), close: async () => {} }
   // A few fast retries, then the command fails: a login must not hang while Redis is away.
   const client =
-    typeof redis === 'string' ? new Redis(redis, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : redis
+    typeof redis === 'string'
+      ? new (require('ioredis') as typeof IORedis).Redis(redis, {
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2_000,
+        })
+      : redis
   const ownsClient = typeof redis === 'string'
   // Without a listener an unreachable Redis would be an unhandled 'error' event on every reconnect attempt.
   if (ownsClient) client.on('error', (error: Error) => log.warn({ err: error }, 'auth: throttle Redis error'))

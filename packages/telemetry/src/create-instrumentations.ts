@@ -17,6 +17,31 @@ function getRequestPath(url: string | undefined): string {
 }
 
 /**
+ * @fastify/otel builds on its own copy of `@opentelemetry/instrumentation` (0.222; http and pg use 0.300),
+ * whose base class, at its first construction, installs a require-in-the-middle hook that intercepts every
+ * later `require` of the process to re-resolve it, although @fastify/otel patches no module (`init()` is
+ * empty: it hooks Fastify through its diagnostics channel). A second such hook doubles that work on every
+ * module load. When @fastify/otel asks for no module, its copy's hook singleton is filled with one that
+ * refuses registrations (loud, should a later version ask for one), so it never installs the hook.
+ */
+function skipUnusedRequireHook(instrumentation: { prototype: { init(): unknown } }): void {
+  const modules = instrumentation.prototype.init.call(undefined)
+  if (!Array.isArray(modules) || modules.length > 0) return
+  try {
+    const { RequireInTheMiddleSingleton } = createRequire(require.resolve('@fastify/otel'))(
+      '@opentelemetry/instrumentation/build/src/platform/node/RequireInTheMiddleSingleton.js',
+    ) as { RequireInTheMiddleSingleton: { _instance?: unknown } }
+    RequireInTheMiddleSingleton._instance ??= {
+      register(name: string) {
+        throw new Error(`@fastify/otel asked to patch ${name}: @shipshape/telemetry assumed it patches none`)
+      },
+    }
+  } catch {
+    // Another layout (one shared copy, or a newer one): the hook, if any, is installed as before.
+  }
+}
+
+/**
  * The three instrumentations a shipshape service needs, and nothing else: the auto-instrumentations
  * bundle doubles cold start. An ignored path runs under suppressed tracing, so a probe gets no span at
  * any layer (HTTP, Fastify, the readiness query), and Fastify's instrumentation leaves its route
@@ -27,6 +52,7 @@ export function createInstrumentations(ignoredPaths: readonly string[]): Instrum
   const isIgnored = (url: string | undefined) => ignored.has(getRequestPath(url))
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof InstrumentationHttp
   const { FastifyOtelInstrumentation } = require('@fastify/otel') as typeof FastifyOtel
+  skipUnusedRequireHook(FastifyOtelInstrumentation as unknown as { prototype: { init(): unknown } })
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof InstrumentationPg
   return [
     new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isIgnored(request.url) }),

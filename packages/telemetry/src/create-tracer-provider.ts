@@ -1,10 +1,15 @@
 import { createRequire } from 'node:module'
 import {
+  type Context,
   context,
   diag,
+  INVALID_SPAN_CONTEXT,
   ProxyTracerProvider,
   propagation,
+  type Span,
+  type SpanOptions,
   type TextMapPropagator,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api'
@@ -34,6 +39,68 @@ export interface TracerProviderSettings {
  */
 export const SILENCED_TRACERS: ReadonlySet<string> = new Set(['drizzle-orm'])
 const silencedTracer: Tracer = new ProxyTracerProvider().getTracer('silenced')
+
+/** The span every suppressed start gets: a no-op span, immutable, so one serves every caller. */
+const SUPPRESSED_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
+
+/**
+ * Makes no span object where the SDK would only make a non-recording one that nothing can tell apart from
+ * what is already in the context: under suppressed tracing (an ignored path), and, when sampling follows
+ * the parent, under a parent that was not sampled (its children cannot be sampled: the parent itself
+ * stands in for them, carrying the trace id to log lines and outgoing calls). Every other start goes to
+ * the SDK. An unsampled request thus makes one span object, at the HTTP layer, or none when its caller
+ * already decided.
+ */
+class SkippingTracer implements Tracer {
+  private readonly tracer: Tracer
+  private readonly isTracingSuppressed: (context: Context) => boolean
+  private readonly parentBased: boolean
+
+  constructor(tracer: Tracer, isTracingSuppressed: (context: Context) => boolean, parentBased: boolean) {
+    this.tracer = tracer
+    this.isTracingSuppressed = isTracingSuppressed
+    this.parentBased = parentBased
+  }
+
+  startSpan(name: string, options?: SpanOptions, parentContext: Context = context.active()): Span {
+    if (this.isTracingSuppressed(parentContext)) return SUPPRESSED_SPAN
+    if (this.parentBased && options?.root !== true) {
+      const parent = trace.getSpan(parentContext)
+      if (
+        parent !== undefined &&
+        !parent.isRecording() &&
+        trace.isSpanContextValid(parent.spanContext()) &&
+        (parent.spanContext().traceFlags & TraceFlags.SAMPLED) === 0
+      )
+        return parent
+    }
+    return this.tracer.startSpan(name, options, parentContext)
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    parentContext: Context,
+    fn: F,
+  ): ReturnType<F>
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    ...rest: [F] | [SpanOptions, F] | [SpanOptions, Context, F]
+  ): ReturnType<F> {
+    const fn = rest.at(-1) as F
+    const options = rest.length > 1 ? (rest[0] as SpanOptions) : undefined
+    const parentContext = rest.length > 2 ? (rest[1] as Context) : context.active()
+    const span = this.startSpan(name, options, parentContext)
+    return context.with(
+      trace.setSpan(parentContext, span),
+      fn as (span: Span) => ReturnType<F>,
+      undefined,
+      span,
+    )
+  }
+}
 
 function withoutUndefined<T extends object>(settings: T): Partial<T> {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<T>
@@ -156,9 +223,24 @@ export function createTracerProvider(settings: TracerProviderSettings): SdkTrace
     eventCountLimit: core.getNumberFromEnv('OTEL_SPAN_EVENT_COUNT_LIMIT'),
     linkCountLimit: core.getNumberFromEnv('OTEL_SPAN_LINK_COUNT_LIMIT'),
   })
+  // The default sampler (none configured) is ParentBased(AlwaysOn); the configured parent-based ones
+  // leave an unsampled parent's children unsampled (their localParentNotSampled is AlwaysOff).
+  const parentBased = sampler === undefined || sampler instanceof sdk.ParentBasedSampler
+  const tracers = new Map<string, Tracer>()
   class ScopedTracerProvider extends sdk.TracerProvider {
     override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
-      return SILENCED_TRACERS.has(name) ? silencedTracer : super.getTracer(name, version, options)
+      if (SILENCED_TRACERS.has(name)) return silencedTracer
+      const key = `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`
+      let tracer = tracers.get(key)
+      if (tracer === undefined) {
+        tracer = new SkippingTracer(
+          super.getTracer(name, version, options),
+          core.isTracingSuppressed,
+          parentBased,
+        )
+        tracers.set(key, tracer)
+      }
+      return tracer
     }
   }
   const provider = new ScopedTracerProvider({

@@ -57,3 +57,38 @@ describe('what the preload loads', () => {
     ).toEqual([])
   })
 })
+
+describe('what every later require costs', () => {
+  // Node resolves a specifier once; each require-in-the-middle hook resolves it once more, to find the
+  // module's name. Counted on one require of a file not loaded yet (this package's package.json).
+  function resolutionsOfOneRequire(env: Record<string, string>): number {
+    const output = execFileSync(
+      process.execPath,
+      [
+        '--conditions=@shipshape/source',
+        '--import',
+        '@shipshape/telemetry/register',
+        '--eval',
+        [
+          "const Module = require('node:module')",
+          'let count = 0',
+          'const resolve = Module._resolveFilename',
+          'Module._resolveFilename = function (...args) { count += 1; return resolve.apply(this, args) }',
+          "require('./package.json')",
+          'console.log(count)',
+        ].join('\n'),
+      ],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+      },
+    )
+    return Number(output.trim())
+  }
+
+  it('resolves a require once more with tracing on than off: one require hook, not one per copy of the instrumentation base', () => {
+    expect(resolutionsOfOneRequire({ OTEL_SDK_DISABLED: 'true' })).toBe(1)
+    expect(resolutionsOfOneRequire({})).toBe(2)
+  })
+})
