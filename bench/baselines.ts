@@ -26,8 +26,8 @@ bare.get('/healthz', async () => ({ status: 'ok' }))
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 })
 const secret = new TextEncoder().encode(jwtSecret)
 const listQuery = {
-  name: 'list-bookings',
-  text: 'select id, name, description, created_at, updated_at from bookings where owner_id = $1 order by created_at desc, id desc limit $2',
+  name: 'list-preferences',
+  text: 'select id, name, description, created_at, updated_at from preferences where owner_id = $1 order by created_at desc, id desc limit $2',
 }
 const booking = {
   type: 'object',
@@ -58,7 +58,7 @@ handWritten.get('/readyz', async () => {
   return { status: 'ok' }
 })
 handWritten.get<{ Querystring: { limit?: string } }>(
-  '/bookings',
+  '/preferences',
   { schema: { response: { 200: page } } },
   async (request, reply) => {
     const token = /(?:^|;\s*)__Host-access=([^;]+)/.exec(request.headers.cookie ?? '')?.[1]

@@ -6,7 +6,7 @@ const ROWS = [
   '`GET /healthz`: the service vs bare Fastify',
   '`GET /healthz`: the service, tracing off, vs bare Fastify',
   '`GET /healthz`: `createServer()` alone vs bare Fastify (finer)',
-  'signed-in `GET /bookings?limit=20`: the service vs hand-written',
+  'signed-in `GET /preferences?limit=20`: the service vs hand-written',
   'signed-in list, tracing off vs hand-written',
   'tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`',
   'tracing: exporting 100 % to a loopback OTLP sink vs off',

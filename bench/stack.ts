@@ -8,7 +8,7 @@ import { createScratchDatabase, getFreePort } from '@shipshape/testing'
 import autocannon from 'autocannon'
 
 /**
- * The generated reference service (apps/bookings) started as its Dockerfile's CMD starts it (built dist/, the
+ * A generated service (apps/notifications: the template's resource as generated, plus one webhook route) started as its Dockerfile's CMD starts it (built dist/, the
  * CMD's arguments read from the Dockerfile, APP_ENV=production, PostgreSQL on a scratch
  * database migrated first with dist/migrate.js), measured side by side with bare Fastify and a hand-written
  * Fastify + pg + jose service, in paired rounds that rotate which side goes first. Prints ratios and p99 per
@@ -24,10 +24,11 @@ const CONNECTIONS = 32
 const ADMIN_URL =
   process.env.PG_ADMIN_URL ?? 'postgres://shipshape_test:shipshape_test@127.0.0.1:5432/shipshape_test'
 
-const serviceDir = fileURLToPath(new URL('../apps/bookings/', import.meta.url))
+const serviceDir = fileURLToPath(new URL('../apps/notifications/', import.meta.url))
 const benchDir = fileURLToPath(new URL('.', import.meta.url))
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123'
 const WEBHOOK_SECRET = 'whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ=='
+const BOOKINGS_WEBHOOK_SECRET = 'whsec_YmVuY2gtYm9va2luZ3Mtc2VjcmV0LTAxMjM0NTY3ODk='
 const password = 'violet lantern drifting seaward'
 
 const children: ChildProcess[] = []
@@ -115,10 +116,11 @@ function serviceEnv(databaseUrl: string, port: number): Record<string, string> {
     DATABASE_URL: databaseUrl,
     JWT_SECRET,
     WEBHOOK_SECRET,
+    BOOKINGS_WEBHOOK_SECRET,
     AUTH_ORIGINS: `http://127.0.0.1:${port}`,
     // Counted on every request, never reached (the limit is per minute and per address).
     RATE_LIMIT_MAX: '1000000',
-    OTEL_SERVICE_NAME: 'bookings',
+    OTEL_SERVICE_NAME: 'notifications',
   }
 }
 
@@ -132,7 +134,7 @@ interface Service {
 function readDockerCmd(): string[] {
   const dockerfile = readFileSync(`${serviceDir}Dockerfile`, 'utf8')
   const line = dockerfile.split('\n').find((each) => each.startsWith('CMD ['))
-  if (line === undefined) throw new Error('apps/bookings/Dockerfile has no exec-form CMD')
+  if (line === undefined) throw new Error('apps/notifications/Dockerfile has no exec-form CMD')
   const [command, ...args] = JSON.parse(line.slice('CMD '.length)) as string[]
   if (command !== 'node') throw new Error(`the CMD runs ${command}, not node`)
   return args
@@ -154,7 +156,7 @@ async function startService(variant: Variant, databaseUrl: string): Promise<Serv
 
 async function startBaselines(databaseUrl: string) {
   const started = performance.now()
-  const child = startChild(['baselines.ts', databaseUrl, JWT_SECRET, 'bookings'], { cwd: benchDir })
+  const child = startChild(['baselines.ts', databaseUrl, JWT_SECRET, 'notifications'], { cwd: benchDir })
   const urls = await firstJsonLine<{ bare: string; handWritten: string }>(child)
   await waitFor(`${urls.handWritten}/readyz`)
   return { child, ...urls, coldMs: performance.now() - started }
@@ -212,7 +214,9 @@ function countFailures(samples: Record<string, Sample[]>) {
 // --- the run ------------------------------------------------------------------------------------------------
 
 if (!existsSync(`${serviceDir}dist/server.js`))
-  throw new Error('apps/bookings/dist is missing: run `pnpm turbo run build --filter=bookings...` first')
+  throw new Error(
+    'apps/notifications/dist is missing: run `pnpm turbo run build --filter=notifications...` first',
+  )
 
 const scratch = await createScratchDatabase(ADMIN_URL)
 try {
@@ -221,7 +225,13 @@ try {
   )
   const migrate = startChild(['dist/migrate.js'], {
     cwd: serviceDir,
-    env: { APP_ENV: 'production', DATABASE_URL: scratch.url, JWT_SECRET, WEBHOOK_SECRET },
+    env: {
+      APP_ENV: 'production',
+      DATABASE_URL: scratch.url,
+      JWT_SECRET,
+      WEBHOOK_SECRET,
+      BOOKINGS_WEBHOOK_SECRET,
+    },
   })
   migrate.stdout?.resume()
   const [migrateCode] = (await once(migrate, 'exit')) as [number | null]
@@ -267,7 +277,7 @@ try {
   )
   const baselineRss = rssMiB(baselines.child)
 
-  // One account, 25 bookings: the list reads 20 + 1 rows and answers a page with a next cursor.
+  // One account, 25 preferences: the list reads 20 + 1 rows and answers a page with a next cursor.
   const origin = services.idle.url
   const signup = await fetch(`${origin}/auth/signup`, {
     method: 'POST',
@@ -280,10 +290,13 @@ try {
     .map((each) => each.split(';')[0])
     .join('; ')
   for (let index = 0; index < 25; index++) {
-    const created = await fetch(`${origin}/bookings`, {
+    const created = await fetch(`${origin}/preferences`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin, cookie, 'idempotency-key': `seed-${index}` },
-      body: JSON.stringify({ name: `booking ${index}`, description: 'a table for two by the window' }),
+      body: JSON.stringify({
+        name: `preference ${index}`,
+        description: 'e-mail me when a booking is confirmed',
+      }),
     })
     if (created.status !== 201) throw new Error(`seeding answered ${created.status}`)
   }
@@ -301,7 +314,7 @@ try {
   row('`GET /healthz`: `createServer()` alone vs bare Fastify (finer)', health, 'createServer()', 'bare')
 
   const list = await runRounds(
-    '/bookings?limit=20',
+    '/preferences?limit=20',
     {
       'hand-written': baselines.handWritten,
       off: services.off.url,
@@ -312,7 +325,7 @@ try {
     { cookie },
   )
   countFailures(list)
-  row('signed-in `GET /bookings?limit=20`: the service vs hand-written', list, 'idle', 'hand-written')
+  row('signed-in `GET /preferences?limit=20`: the service vs hand-written', list, 'idle', 'hand-written')
   row('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
   row('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', list, 'idle', 'off')
   row('tracing: exporting 100 % to a loopback OTLP sink vs off', list, 'export', 'off')

@@ -127,4 +127,29 @@ describe('the cleanup interval', () => {
     await sleep(200)
     expect(await hasKey(after)).toBe(true)
   })
+
+  it('closing waits for a cleanup in flight, so nothing is deleted after the app has closed', async () => {
+    const app = Fastify({ logger: false })
+    await app.register(idempotency, { db, cleanupIntervalMs: 20 })
+    await app.ready()
+    // Another session holds the table: the next cleanup run blocks on it, in flight.
+    const holder = await pool.connect()
+    let closed = false
+    try {
+      await holder.query('BEGIN')
+      await holder.query('LOCK TABLE idempotency_keys IN ACCESS EXCLUSIVE MODE')
+      await sleep(100)
+      const closing = app.close().then(() => {
+        closed = true
+      })
+      await sleep(100)
+      expect(closed, 'close() returned while a cleanup was still running').toBe(false)
+      await holder.query('COMMIT')
+      await closing
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined)
+      holder.release()
+    }
+    expect(closed).toBe(true)
+  })
 })

@@ -20,15 +20,27 @@ export async function deleteExpiredIdempotencyKeys(
   return deleted.length
 }
 
-/** Runs the cleanup every `intervalMs` on an unref'd timer; failures go to `onError` and the next run retries. */
+/**
+ * Runs the cleanup every `intervalMs` on an unref'd timer; failures go to `onError` and the next run retries. A
+ * run still going when the next is due is not stacked. The returned `stop` resolves once no run is in flight,
+ * so nothing is deleted after the app has closed (or on a database it has closed).
+ */
 export function startCleanup(
   db: IdempotencyDatabase,
   intervalMs: number,
   onError: (error: unknown) => void,
-): () => void {
+): () => Promise<void> {
+  let running: Promise<void> | undefined
   const timer = setInterval(() => {
-    deleteExpiredIdempotencyKeys(db).catch(onError)
+    running ??= deleteExpiredIdempotencyKeys(db)
+      .then(() => undefined, onError)
+      .finally(() => {
+        running = undefined
+      })
   }, intervalMs)
   timer.unref()
-  return () => clearInterval(timer)
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
 }

@@ -52,7 +52,7 @@ async function registerIdempotency(fastify: FastifyInstance, options: Idempotenc
     const stop = startCleanup(resolved.db, resolved.cleanupIntervalMs, (err) => {
       fastify.log.error({ err }, 'idempotency key cleanup failed')
     })
-    fastify.addHook('onClose', async () => stop())
+    fastify.addHook('onClose', () => stop())
   }
 }
 

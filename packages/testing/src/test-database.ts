@@ -38,7 +38,8 @@ export async function createTestDatabase<TSchema extends Record<string, unknown>
       await runAdmin(serverUrl, `ALTER DATABASE ${scratch.name} ALLOW_CONNECTIONS false`)
       await runAdmin(
         serverUrl,
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${scratch.name}'`,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = '${scratch.name}' AND backend_type = 'client backend'`,
       )
     },
     restore: () => runAdmin(serverUrl, `ALTER DATABASE ${scratch.name} ALLOW_CONNECTIONS true`),
@@ -72,7 +73,7 @@ export async function createScratchDatabase(adminUrl = process.env.PG_ADMIN_URL)
   return {
     name,
     url: withDatabaseName(adminUrl, name),
-    drop: () => runAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => dropDatabase(adminUrl, name),
   }
 }
 
@@ -107,6 +108,26 @@ function withDatabaseName(serverUrl: string, name: string): string {
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return url.toString()
+}
+
+/**
+ * Drops a test database and ends the sessions still in it. `WITH (FORCE)` refuses (42501) when one of them is a
+ * process the test role may not signal, such as an autovacuum worker that started on the database (seen in CI
+ * after a busy suite): then end the client sessions and drop without FORCE, which waits for autovacuum to
+ * step aside.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  try {
+    await runAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '42501') throw error
+    await runAdmin(
+      serverUrl,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = '${name}' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    )
+    await runAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name}`)
+  }
 }
 
 // Test database names are generated above (hex only), so the statements built from them are not injectable.
