@@ -23,7 +23,7 @@ if [ "${1:-}" = "--clean" ]; then
   echo "Removed apps/demo and its lockfile entry."
   exit 0
 fi
-port="${PORT:-3100}"
+port="${PORT:-3900}"
 if [ ! -d apps/demo ]; then
   pnpm --silent shipshape new service demo --port "$port" --resource notes --yes
 fi
