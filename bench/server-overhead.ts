@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
+import { median } from './median.ts'
 
 /**
  * Measures what @shipshape/server's production defaults cost against a bare Fastify 5 on the same machine,
@@ -37,15 +38,6 @@ async function startServers(): Promise<{ child: ChildProcess; urls: { bare: stri
 async function measure(url: string, seconds: number): Promise<Sample> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds })
   return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors }
-}
-
-/** The median resists the bursts of other work on a shared machine better than the mean. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }
 
 async function compare(path: string, urls: { bare: string; shipshape: string }) {

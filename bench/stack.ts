@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createScratchDatabase, getFreePort } from '@shipshape/testing'
 import autocannon from 'autocannon'
+import { median } from './median.ts'
 
 /**
  * A generated service (apps/notifications: the template's resource as generated, plus one webhook route) started as its Dockerfile's CMD starts it (built dist/, the
@@ -76,14 +77,6 @@ async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
 function rssMiB(child: ChildProcess): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }
 
 // --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
