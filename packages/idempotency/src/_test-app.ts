@@ -6,7 +6,7 @@ import { createServer } from '@shipshape/server'
 import { sql } from 'drizzle-orm'
 import { pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import type { IdempotencyOptions } from './options.ts'
-import { idempotency } from './plugin.ts'
+import { idempotencyPlugin } from './plugin.ts'
 import { getRequestDatabase } from './request-database.ts'
 
 export const testItems = pgTable('test_items', { id: uuid('id').primaryKey(), name: text('name').notNull() })
@@ -52,7 +52,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     const user = request.headers['x-test-user']
     if (typeof user === 'string') Reflect.set(request, 'user', { id: user })
   })
-  await app.register(idempotency, { db, cleanupIntervalMs: false, ...options.plugin })
+  await app.register(idempotencyPlugin, { db, cleanupIntervalMs: false, ...options.plugin })
   const bodySchema = {
     type: 'object',
     required: ['name'],
