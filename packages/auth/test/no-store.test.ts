@@ -1,5 +1,5 @@
 import { createServer } from '@shipshape/server'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authPlugin } from '../src/index.ts'
 import { cheapArgon2Params } from '../src/testing/index.ts'
@@ -37,8 +37,7 @@ describe('Cache-Control: no-store on every /auth response, whoever answers it', 
   })
 
   const json = { origin: ORIGIN, 'content-type': 'application/json' }
-  const send = (options: Parameters<FastifyInstance['inject']>[0], remoteAddress: string) =>
-    app.inject({ ...(options as object), remoteAddress } as Parameters<FastifyInstance['inject']>[0])
+  const send = (options: InjectOptions, remoteAddress: string) => app.inject({ ...options, remoteAddress })
 
   it('on answers from auth routes, the router, the body parser, CORS and the server rate limit', async () => {
     const cases: [string, Promise<LightMyRequestResponse>, number][] = [
