@@ -125,9 +125,16 @@ export async function startEventDelivery(options: EventDeliveryOptions): Promise
       .where(and(eq(bookingEvents.id, event.id), isNull(bookingEvents.deliveredAt)))
   }
 
-  await boss.work<EventJob>(eventQueue, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
-    for (const job of jobs) await deliver(job.data)
-  })
+  // One job per fetch, so each delivery continues its own request's trace (pg-boss links a larger batch
+  // instead), on four workers. Past an outage, a backlog of ready jobs makes them fetch without pause:
+  // polling alone (two fetches a second each) let the oldest events' retries starve the newest.
+  await boss.work<EventJob>(
+    eventQueue,
+    { pollingIntervalSeconds: 0.5, localConcurrency: 4, burstWhenReadyExceeds: 10 },
+    async (jobs) => {
+      for (const job of jobs) await deliver(job.data)
+    },
+  )
 
   async function relayOnce(): Promise<number> {
     return db.transaction(async (tx) => {
