@@ -66,20 +66,13 @@ describe('a crash between payment and confirmation', () => {
     }
 
     // The crash point: the outbox is locked, so confirmation stops before its event is written.
-    let release = () => {}
-    const released = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    let locked = () => {}
-    const lockTaken = new Promise<void>((resolve) => {
-      locked = resolve
-    })
+    const lock = { taken: Promise.withResolvers<void>(), released: Promise.withResolvers<void>() }
     const holding = admin.db.transaction(async (tx) => {
       await tx.execute(sql`LOCK TABLE booking_events IN EXCLUSIVE MODE`)
-      locked()
-      await released
+      lock.taken.resolve()
+      await lock.released.promise
     })
-    await lockTaken
+    await lock.taken.promise
     const first = deliverPayment(event).catch((error: unknown) => error)
     await vi.waitFor(
       async () => {
@@ -98,7 +91,7 @@ describe('a crash between payment and confirmation', () => {
 
     await bookings.stop('SIGKILL')
     expect(await first).toBeInstanceOf(Error)
-    release()
+    lock.released.resolve()
     await holding
     // PostgreSQL rolls the dead process's transaction back once its backend finds the client gone.
     await vi.waitFor(

@@ -57,11 +57,10 @@ export async function startService(name: ServiceName, options: ServiceOptions): 
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  const append = (chunk: string) => {
-    output += chunk
-  }
-  child.stdout?.setEncoding('utf8').on('data', append)
-  child.stderr?.setEncoding('utf8').on('data', append)
+  for (const stream of [child.stdout, child.stderr])
+    stream?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+    })
   const exited = once(child, 'exit')
   const service: RunningService = {
     url: `http://127.0.0.1:${port}`,
