@@ -95,7 +95,7 @@ describe('notifications down for minutes', () => {
       const booking = await client.book()
       expect(booking.status).toBe(201)
       during.push(booking.json.id ?? '')
-      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
     }
     for (const bookingId of during.slice(0, 2)) expect((await client.cancel(bookingId)).status).toBe(200)
     const expected = during.length + 2
