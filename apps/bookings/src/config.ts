@@ -66,6 +66,38 @@ export const envSchema = defineServiceEnv({
       max: 600_000,
       description: 'How often new outbox events are handed to the job queue.',
     }),
+    OUTBOX_RETRY_DELAY_SECONDS: env.integer({
+      default: 1,
+      min: 1,
+      max: 3_600,
+      description:
+        'First delay before a failed booking event delivery is tried again; each retry doubles it (with jitter).',
+    }),
+    OUTBOX_RETRY_DELAY_MAX_SECONDS: env.integer({
+      default: 60,
+      min: 1,
+      max: 86_400,
+      description: 'Longest delay between two delivery attempts of a booking event, however long the outage.',
+    }),
+    OUTBOX_RETRY_LIMIT: env.integer({
+      default: 1_000,
+      min: 0,
+      max: 1_000_000,
+      description:
+        'Retries of one booking event before pg-boss gives up (1000 at the default delays: about 16.5 hours of outage).',
+    }),
+    OUTBOX_RETENTION_HOURS: env.integer({
+      default: 168,
+      min: 1,
+      max: 87_600,
+      description: 'How long a delivered outbox event is kept before it is deleted (hours).',
+    }),
+    OUTBOX_PRUNE_INTERVAL_MS: env.integer({
+      default: 3_600_000,
+      min: 10,
+      max: 86_400_000,
+      description: 'How often delivered outbox events past their retention are deleted.',
+    }),
     REFUND_RETRY_INTERVAL_MS: env.integer({
       default: 30_000,
       min: 10,
