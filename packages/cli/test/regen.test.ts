@@ -180,13 +180,22 @@ describe('the conflict message tells the truth for each ownership class', () => 
     expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).not.toMatch(markers)
   })
 
-  it('managed, edited by the user and changed by the template: no markers, the file as it was, --force named', async () => {
-    const older = { path: 'otel-collector.yaml', line: '# a line the old template had' }
+  /** A service whose copy of `path` changed the line the template has since dropped; then a real regen. */
+  async function regenAfterBothChanged(path: string, rendered: string, comment: string) {
+    const older = { path, line: `${comment} a line the old template had` }
     const { workspace, dir } = await createOutdatedService({ older })
-    const file = join(dir, 'otel-collector.yaml')
-    editFile(file, (t) => t.replace(older.line, '# the user changed that line'))
+    const file = join(dir, rendered)
+    editFile(file, (t) => t.replace(older.line, `${comment} the user changed that line`))
     const edited = readFileSync(file, 'utf8')
-    const result = runCli(['regen', 'billing', '--allow-dirty'], workspace)
+    return { workspace, file, edited, result: runCli(['regen', 'billing', '--allow-dirty'], workspace) }
+  }
+
+  it('managed, edited by the user and changed by the template: no markers, the file as it was, --force named', async () => {
+    const { workspace, file, edited, result } = await regenAfterBothChanged(
+      'otel-collector.yaml',
+      'otel-collector.yaml',
+      '#',
+    )
     expect(result.status).toBe(21)
     expect(result.stderr).toContain(
       'otel-collector.yaml (managed): managed: you edited it and the template changed it; the file is left as it is (no markers). "shipshape regen billing --force" replaces your edits',
@@ -199,12 +208,11 @@ describe('the conflict message tells the truth for each ownership class', () => 
   })
 
   it('seeded, edited by the user and changed by the template: kept, and said so; no conflict', async () => {
-    const older = { path: 'src/routes/{{resource}}.ts', line: '// a line the old template had' }
-    const { workspace, dir } = await createOutdatedService({ older })
-    const file = join(dir, 'src/routes/items.ts')
-    editFile(file, (t) => t.replace(older.line, '// the user changed that line'))
-    const edited = readFileSync(file, 'utf8')
-    const result = runCli(['regen', 'billing', '--allow-dirty'], workspace)
+    const { file, edited, result } = await regenAfterBothChanged(
+      'src/routes/{{resource}}.ts',
+      'src/routes/items.ts',
+      '//',
+    )
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(
       /kept\s+src\/routes\/items\.ts {2}\(seeded: yours; regen leaves it as it is\)/,
