@@ -56,7 +56,7 @@ function describeConflict(file: FileReport, service: string, writing: boolean): 
   const until = "every regen reports this until the file agrees with the template's version"
   switch (file.class) {
     case 'managed':
-      return `${why}; the file ${is} left as it is (no markers). "shipshape regen ${service} --force" replaces your edits with the template's version (see it first with --dry-run); until then ${until}.`
+      return `${why}; the file ${is} left as it is (no markers), and ${until}: "shipshape regen ${service} --force" replaces your edits with it (see the change first with --dry-run).`
     case 'structured':
       return `${why}; the other keys ${is === 'is' ? 'are' : 'would be'} merged (no markers), and ${until} on those keys.`
     default:

@@ -198,7 +198,7 @@ describe('the conflict message tells the truth for each ownership class', () => 
     )
     expect(result.status).toBe(21)
     expect(result.stderr).toContain(
-      'otel-collector.yaml (managed): managed: you edited it and the template changed it; the file is left as it is (no markers). "shipshape regen billing --force" replaces your edits',
+      'otel-collector.yaml (managed): managed: you edited it and the template changed it; the file is left as it is (no markers), and every regen reports this until the file agrees with the template\'s version: "shipshape regen billing --force" replaces your edits with it',
     )
     expect(result.stderr).not.toMatch(markers)
     expect(readFileSync(file, 'utf8')).toBe(edited)
