@@ -182,10 +182,10 @@ describe('the conflict message tells the truth for each ownership class', () => 
 
   /** A service whose copy of `path` changed the line the template has since dropped; then a real regen. */
   async function regenAfterBothChanged(path: string, rendered: string, comment: string) {
-    const older = { path, line: `${comment} a line the old template had` }
-    const { workspace, dir } = await createOutdatedService({ older })
+    const line = `${comment} a line the old template had`
+    const { workspace, dir } = await createOutdatedService({ older: { path, edit: (t) => `${t}${line}\n` } })
     const file = join(dir, rendered)
-    editFile(file, (t) => t.replace(older.line, `${comment} the user changed that line`))
+    editFile(file, (t) => t.replace(line, `${comment} the user changed that line`))
     const edited = readFileSync(file, 'utf8')
     return { workspace, file, edited, result: runCli(['regen', 'billing', '--allow-dirty'], workspace) }
   }
@@ -205,6 +205,25 @@ describe('the conflict message tells the truth for each ownership class', () => 
     const forced = runCli(['regen', 'billing', '--allow-dirty', '--force'], workspace)
     expect(forced.status).toBe(0)
     expect(readFileSync(file, 'utf8')).not.toContain('the user changed that line')
+  })
+
+  it('structured, a key both changed: no markers, the other keys merged, the key named', async () => {
+    const setStart = (value: string) => (text: string) => {
+      const manifest = JSON.parse(text)
+      manifest.scripts.start = value
+      return `${JSON.stringify(manifest, null, 2)}\n`
+    }
+    const older = { path: 'package.json', edit: setStart('node dist/old-server.js') }
+    const { workspace, dir } = await createOutdatedService({ older })
+    const file = join(dir, 'package.json')
+    editFile(file, setStart('node dist/my-server.js'))
+    const result = runCli(['regen', 'billing', '--allow-dirty'], workspace)
+    expect(result.status).toBe(21)
+    expect(result.stderr).toContain(
+      'package.json (structured): both changed scripts.start; yours is kept; the other keys are merged (no markers)',
+    )
+    expect(result.stderr).not.toMatch(markers)
+    expect(JSON.parse(readFileSync(file, 'utf8')).scripts.start).toBe('node dist/my-server.js')
   })
 
   it('seeded, edited by the user and changed by the template: kept, and said so; no conflict', async () => {
