@@ -83,6 +83,8 @@ export function renderFilesTable(files: OwnedFile[]): string {
     '  an edit of yours is reported, and conflicts (left as it is, no markers) once the template changes the',
     "  file too, until `shipshape regen <service> --force` takes the template's.",
     '',
+    'A file that is not in the table is yours alone: regen never reads it.',
+    '',
     '| file | owner |',
     '| --- | --- |',
     ...rows,
