@@ -18,7 +18,12 @@ const invalidCursor = () =>
   })
 
 const notFound = () =>
-  new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'No preference with that id.' })
+  new ProblemError({
+    status: 404,
+    code: 'not_found',
+    title: 'Not Found',
+    detail: 'No preference with that id.',
+  })
 
 function toPreference(row: PreferenceRow) {
   const { id, name, description, createdAt, updatedAt } = row
