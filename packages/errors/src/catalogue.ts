@@ -58,6 +58,16 @@ export const optionsErrorCatalogue = [
     '@shipshape/idempotency',
     'A retention, retry-after, idle timeout or cleanup interval is out of range; the message lists each one.',
   ],
+  [
+    'SHIPSHAPE_IDEMPOTENCY_DATABASE_INVALID',
+    '@shipshape/idempotency',
+    'db is not a drizzle PostgreSQL database (node-postgres or PGlite).',
+  ],
+  [
+    'SHIPSHAPE_IDEMPOTENCY_ROOT_DATABASE_REFUSED',
+    '@shipshape/idempotency',
+    'A handler holding an Idempotency-Key queried db instead of getRequestDatabase(request, db).',
+  ],
   ['SHIPSHAPE_WEBHOOKS_SOURCES_MISSING', '@shipshape/webhooks', 'No webhook source is configured.'],
   [
     'SHIPSHAPE_WEBHOOKS_SCHEME_INVALID',

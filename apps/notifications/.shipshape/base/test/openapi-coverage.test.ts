@@ -317,7 +317,6 @@ const cases = operations.flatMap((operation) =>
 )
 
 describe('every operation gives the building blocks’ answers its document lists', () => {
-
   it('has cases for the sample resource', () => {
     expect(cases.map((c) => `${c.name} ${c.status}`)).toEqual(
       expect.arrayContaining([
@@ -347,7 +346,6 @@ describe('every operation gives the building blocks’ answers its document list
 })
 
 describe('every route gives its own documented answers', () => {
-
   it.each(Object.keys(ownAnswers).filter((pair) => !postgresOnly.includes(pair)))('%s', async (pair) => {
     const answer = await ownAnswers[pair]?.()
     expect(answer?.statusCode).toBe(Number(pair.split(' ').at(-1)))
