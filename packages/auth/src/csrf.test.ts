@@ -1,20 +1,28 @@
+import { getCookieHeader } from '@shipshape/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, getCookieHeader, logIn, ORIGIN, signUp, type TestApp } from './helpers/test-app.ts'
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts'
+import {
+  type AuthApp,
+  type AuthTestDatabase,
+  buildAuthApp,
+  createAuthDatabase,
+  logIn,
+  ORIGIN,
+  signUp,
+} from '../test/auth-app.ts'
 
-let database: TestDatabase
-let test: TestApp
+let database: AuthTestDatabase
+let test: AuthApp
 let cookie: string
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  test = await buildTestApp(database)
+  database = await createAuthDatabase()
+  test = await buildAuthApp(database)
   await signUp(test.app, 'csrf@example.test')
   cookie = getCookieHeader(await logIn(test.app, 'csrf@example.test'))
 })
 afterAll(async () => {
   await test?.close()
-  await database?.drop()
+  await database?.destroy()
 })
 
 const post = (url: string, headers: Record<string, string>, payload = '{}') =>

@@ -1,19 +1,26 @@
 import { hash } from '@node-rs/argon2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, logIn, STRONG_PASSWORD, signUp, type TestApp } from './helpers/test-app.ts'
-import { createTestDatabase, type TestDatabase } from './helpers/test-database.ts'
+import {
+  type AuthApp,
+  type AuthTestDatabase,
+  buildAuthApp,
+  createAuthDatabase,
+  logIn,
+  STRONG_PASSWORD,
+  signUp,
+} from '../test/auth-app.ts'
 
-let database: TestDatabase
-let test: TestApp
+let database: AuthTestDatabase
+let test: AuthApp
 
 beforeAll(async () => {
-  database = await createTestDatabase()
+  database = await createAuthDatabase()
   // Production parameters: the stored low-cost hash must be raised to m=19456,t=2,p=1.
-  test = await buildTestApp(database, { testArgon2Params: undefined })
+  test = await buildAuthApp(database, { testArgon2Params: undefined })
 })
 afterAll(async () => {
   await test?.close()
-  await database?.drop()
+  await database?.destroy()
 })
 
 const getHash = async (email: string) =>

@@ -2,26 +2,28 @@ import { randomBytes, randomInt } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  buildTestApp,
+  type AuthApp,
+  type AuthTestDatabase,
+  buildAuthApp,
+  createAuthDatabase,
+  getRedisUrl,
   jsonHeaders,
   logIn,
   STRONG_PASSWORD,
   signUp,
-  type TestApp,
-} from './helpers/test-app.ts'
-import { createTestDatabase, getEnv, type TestDatabase } from './helpers/test-database.ts'
+} from '../test/auth-app.ts'
 
 const WINDOW_SECONDS = 2
-let database: TestDatabase
+let database: AuthTestDatabase
 let redis: Redis
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  redis = new Redis(getEnv('REDIS_URL'))
+  database = await createAuthDatabase()
+  redis = new Redis(getRedisUrl())
 })
 afterAll(async () => {
   await redis?.quit()
-  await database?.drop()
+  await database?.destroy()
 })
 
 const randomAddress = () => `198.51.${randomInt(0, 255)}.${randomInt(1, 254)}`
@@ -29,9 +31,9 @@ const randomEmail = () => `victim-${randomBytes(5).toString('hex')}@example.test
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe.each(['memory', 'redis'] as const)('login throttling (%s)', (backend) => {
-  let test: TestApp
+  let test: AuthApp
   beforeAll(async () => {
-    test = await buildTestApp(database, {
+    test = await buildAuthApp(database, {
       throttle: {
         maxFailuresPerAccount: 3,
         maxFailuresPerAddress: 6,
@@ -105,7 +107,7 @@ describe.each(['memory', 'redis'] as const)('login throttling (%s)', (backend) =
 
 describe('login throttling with Redis down', () => {
   it('fails closed: 503 unavailable, promptly, never an unthrottled login', async () => {
-    const test = await buildTestApp(database, { throttle: { redis: 'redis://127.0.0.1:1' } })
+    const test = await buildAuthApp(database, { throttle: { redis: 'redis://127.0.0.1:1' } })
     try {
       const email = randomEmail()
       await signUp(test.app, email)

@@ -1,24 +1,16 @@
+import { getCookie, getCookieHeader, setupTestService } from '@shipshape/testing'
 import { describe, expect, it } from 'vitest'
-import {
-  getCookie,
-  getCookieHeader,
-  jsonHeaders,
-  logIn,
-  ORIGIN,
-  STRONG_PASSWORD,
-  setupTestApp,
-  signUp,
-} from './helpers/test-app.ts'
+import { authService, jsonHeaders, logIn, ORIGIN, STRONG_PASSWORD, signUp } from '../test/auth-app.ts'
 
-const { database, test } = await setupTestApp()
+const { app, database, logs } = await setupTestService(authService())
 
 const refresh = (cookie: string) =>
-  test.app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: ORIGIN, cookie } })
-const me = (cookie: string) => test.app.inject({ method: 'GET', url: '/auth/me', headers: { cookie } })
+  app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: ORIGIN, cookie } })
+const me = (cookie: string) => app.inject({ method: 'GET', url: '/auth/me', headers: { cookie } })
 
 async function startSession(email: string) {
-  await signUp(test.app, email)
-  const login = await logIn(test.app, email)
+  await signUp(app, email)
+  const login = await logIn(app, email)
   expect(login.statusCode).toBe(200)
   return getCookieHeader(login)
 }
@@ -86,7 +78,7 @@ describe('refresh tokens', () => {
 
   it('logout → 204 and the session is dead server-side, not just the cookies cleared', async () => {
     const cookie = await startSession('logout@example.test')
-    const out = await test.app.inject({
+    const out = await app.inject({
       method: 'POST',
       url: '/auth/logout',
       headers: { origin: ORIGIN, cookie },
@@ -98,16 +90,16 @@ describe('refresh tokens', () => {
 
   it('a password change → 204 and every other session revoked, this one kept', async () => {
     const mine = await startSession('changer@example.test')
-    const other = getCookieHeader(await logIn(test.app, 'changer@example.test'))
+    const other = getCookieHeader(await logIn(app, 'changer@example.test'))
     const next = 'an entirely different long passphrase'
-    const wrong = await test.app.inject({
+    const wrong = await app.inject({
       method: 'POST',
       url: '/auth/password',
       headers: jsonHeaders(mine),
       payload: { currentPassword: 'not the current password', newPassword: next },
     })
     expect(wrong.statusCode).toBe(401)
-    const changed = await test.app.inject({
+    const changed = await app.inject({
       method: 'POST',
       url: '/auth/password',
       headers: jsonHeaders(mine),
@@ -116,13 +108,13 @@ describe('refresh tokens', () => {
     expect(changed.statusCode).toBe(204)
     expect((await me(mine)).statusCode).toBe(200)
     expect((await me(other)).statusCode).toBe(401)
-    expect((await logIn(test.app, 'changer@example.test', next)).statusCode).toBe(200)
-    expect((await logIn(test.app, 'changer@example.test')).statusCode).toBe(401)
+    expect((await logIn(app, 'changer@example.test', next)).statusCode).toBe(200)
+    expect((await logIn(app, 'changer@example.test')).statusCode).toBe(401)
   })
 
   it('a weak new password → 400 weak_password naming the rule', async () => {
     const cookie = await startSession('weaknew@example.test')
-    const response = await test.app.inject({
+    const response = await app.inject({
       method: 'POST',
       url: '/auth/password',
       headers: jsonHeaders(cookie),

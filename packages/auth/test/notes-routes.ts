@@ -1,8 +1,8 @@
 import type { AppDatabase } from '@shipshape/db'
 import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { ownedBy, requireUser } from '../../src/index.ts'
-import { notes } from '../fixtures/schema.ts'
+import { ownedBy, requireUser } from '../src/index.ts'
+import { notes } from './fixtures/schema.ts'
 
 const noteBody = {
   type: 'object',

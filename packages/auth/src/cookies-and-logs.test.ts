@@ -1,20 +1,19 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto'
+import { getCookie, getCookieHeader, setupTestService } from '@shipshape/testing'
 import { decodeJwt, exportSPKI } from 'jose'
 import { describe, expect, it } from 'vitest'
 import {
-  buildTestApp,
-  getCookie,
-  getCookieHeader,
+  authService,
+  buildAuthApp,
   JWT_SECRET,
   jsonHeaders,
   logIn,
   ORIGIN,
   STRONG_PASSWORD,
-  setupTestApp,
   signUp,
-} from './helpers/test-app.ts'
+} from '../test/auth-app.ts'
 
-const { database, test } = await setupTestApp()
+const { app, database, logs } = await setupTestService(authService())
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
 function forge(header: object, payload: object, key: string): string {
@@ -24,7 +23,7 @@ function forge(header: object, payload: object, key: string): string {
 
 describe('session cookies', () => {
   it('sets __Host-access (HttpOnly, Secure, SameSite=Lax, Path=/) and __Secure-refresh (Strict, Path=/auth)', async () => {
-    const response = await signUp(test.app, 'flags@example.test')
+    const response = await signUp(app, 'flags@example.test')
     expect(response.statusCode).toBe(201)
     const access = response.cookies.find((cookie) => cookie.name === '__Host-access')
     const refresh = response.cookies.find((cookie) => cookie.name === '__Secure-refresh')
@@ -39,11 +38,11 @@ describe('session cookies', () => {
 
   it('every /auth response, errors included, carries Cache-Control: no-store', async () => {
     const responses = [
-      await signUp(test.app, 'flags@example.test'),
-      await logIn(test.app, 'nobody@example.test'),
-      await test.app.inject({ method: 'GET', url: '/auth/me' }),
-      await test.app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: ORIGIN } }),
-      await test.app.inject({
+      await signUp(app, 'flags@example.test'),
+      await logIn(app, 'nobody@example.test'),
+      await app.inject({ method: 'GET', url: '/auth/me' }),
+      await app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: ORIGIN } }),
+      await app.inject({
         method: 'POST',
         url: '/auth/login',
         headers: { origin: 'https://evil.test' },
@@ -60,15 +59,15 @@ describe('session cookies', () => {
       seen.push(r.body, String(r.headers.location ?? ''))
       return r
     }
-    record(await signUp(test.app, 'secret@example.test', password))
-    const login = record(await logIn(test.app, 'secret@example.test', password))
+    record(await signUp(app, 'secret@example.test', password))
+    const login = record(await logIn(app, 'secret@example.test', password))
     const cookie = getCookieHeader(login)
-    record(await logIn(test.app, 'secret@example.test', 'wrong password for the log test'))
+    record(await logIn(app, 'secret@example.test', 'wrong password for the log test'))
     const refreshed = record(
-      await test.app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: ORIGIN, cookie } }),
+      await app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: ORIGIN, cookie } }),
     )
     record(
-      await test.app.inject({
+      await app.inject({
         method: 'GET',
         url: '/auth/me',
         headers: { cookie: getCookieHeader(refreshed) },
@@ -82,17 +81,17 @@ describe('session cookies', () => {
       getCookie(refreshed, '__Host-access'),
       getCookie(refreshed, '__Secure-refresh'),
     ]
-    expect(test.logs.length).toBeGreaterThan(0)
+    expect(logs.raw.length).toBeGreaterThan(0)
     for (const secret of secrets) {
       expect(secret).toBeTruthy()
-      for (const line of [...test.logs, ...seen]) expect(line).not.toContain(secret)
+      for (const line of [...logs.raw, ...seen]) expect(line).not.toContain(secret)
     }
   })
 })
 
 describe('cookieSecure: false (plain-HTTP development)', () => {
   it('drops Secure and, because browsers demand Secure for them, the __Host-/__Secure- prefixes', async () => {
-    const plain = await buildTestApp(database, { cookieSecure: false })
+    const plain = await buildAuthApp(database, { cookieSecure: false })
     try {
       const response = await signUp(plain.app, 'plain@example.test')
       expect(response.cookies.map((cookie) => [cookie.name, cookie.secure ?? false])).toEqual([
@@ -113,12 +112,12 @@ describe('cookieSecure: false (plain-HTTP development)', () => {
 
 describe('access token cookie', () => {
   it('alg none, RS/HS confusion, wrong key, tampered or wrong-audience tokens for a LIVE session → 401', async () => {
-    await signUp(test.app, 'jwt@example.test')
-    const login = await logIn(test.app, 'jwt@example.test')
+    await signUp(app, 'jwt@example.test')
+    const login = await logIn(app, 'jwt@example.test')
     const real = getCookie(login, '__Host-access') ?? ''
     const claims = decodeJwt(real)
     const me = (token: string) =>
-      test.app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: `__Host-access=${token}` } })
+      app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: `__Host-access=${token}` } })
     expect((await me(real)).statusCode).toBe(200)
 
     const pem = await exportSPKI(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey)
@@ -143,15 +142,15 @@ describe('access token cookie', () => {
   })
 
   it('guards app routes with app.authenticate', async () => {
-    expect((await test.app.inject({ method: 'GET', url: '/private' })).statusCode).toBe(401)
-    const login = await logIn(test.app, 'jwt@example.test')
-    const response = await test.app.inject({
+    expect((await app.inject({ method: 'GET', url: '/private' })).statusCode).toBe(401)
+    const login = await logIn(app, 'jwt@example.test')
+    const response = await app.inject({
       method: 'GET',
       url: '/private',
       headers: { cookie: getCookieHeader(login) },
     })
     expect(response.json()).toEqual({ user: { id: expect.any(String), email: 'jwt@example.test' } })
-    const post = await test.app.inject({
+    const post = await app.inject({
       method: 'POST',
       url: '/private',
       headers: jsonHeaders(getCookieHeader(login)),
