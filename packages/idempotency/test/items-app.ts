@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
 import { createDatabase } from '@shipshape/db'
 import type { App } from '@shipshape/server'
 import { createServer } from '@shipshape/server'
+import { createTestDatabase, type PostgresTestDatabase } from '@shipshape/testing'
 import { sql } from 'drizzle-orm'
 import { pgTable, text, uuid } from 'drizzle-orm/pg-core'
-import type { IdempotencyOptions } from './options.ts'
-import { idempotency } from './plugin.ts'
-import { getRequestDatabase } from './request-database.ts'
+import type { IdempotencyOptions } from '../src/options.ts'
+import { idempotency } from '../src/plugin.ts'
+import { getRequestDatabase } from '../src/request-database.ts'
 
 export const testItems = pgTable('test_items', { id: uuid('id').primaryKey(), name: text('name').notNull() })
 
-export interface TestAppOptions {
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
+
+/** A fresh PostgreSQL database with the package's migration and the test resource table. */
+export async function createItemsDatabase(): Promise<PostgresTestDatabase> {
+  const database = await createTestDatabase({ migrationsFolder, requirePostgres: true })
+  await database.query('create table test_items (id uuid primary key, name text not null)')
+  return database
+}
+
+export interface ItemsAppOptions {
   readonly url: string
   /** Time the handler spends inside its transaction after writing the effect. */
   readonly delayMs?: number
@@ -26,7 +37,7 @@ export interface TestAppOptions {
   readonly listen?: boolean
 }
 
-export interface TestApp {
+export interface ItemsApp {
   readonly app: App
   readonly baseUrl: string
   countItems(): Promise<number>
@@ -39,7 +50,7 @@ export interface TestApp {
  * write, x-reject answers 409 after the write. POST /slow (no body: Fastify 5.12's handlerTimeout only
  * fires for bodiless requests) writes a row, waits a second and writes another.
  */
-export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
+export async function startItemsApp(options: ItemsAppOptions): Promise<ItemsApp> {
   const database = await createDatabase({ url: options.url, pool: { max: 10 } })
   const { db } = database
   const app = await createServer({

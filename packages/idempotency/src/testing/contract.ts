@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { expectProblem } from '@shipshape/testing'
 import type { FastifyInstance } from 'fastify'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { expectOneOutcome, expectProblem, expectReplayOf } from './assertions.ts'
+import { expectOneOutcome, expectReplayOf } from './assertions.ts'
 import type { Answer } from './http.ts'
 import { getBaseUrl, postJson, postRawKey } from './http.ts'
 
