@@ -48,7 +48,7 @@ export interface FixtureApp {
 }
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url))
-const NET_SPY = fileURLToPath(new URL('./_test-net-spy.mjs', import.meta.url))
+const NET_SPY = fileURLToPath(new URL('./net-spy.mjs', import.meta.url))
 
 function getCleanEnv(): Record<string, string> {
   const env: Record<string, string> = {}
@@ -83,7 +83,7 @@ async function readReadyLine(child: ChildProcess, stderr: () => string): Promise
  */
 export async function startFixtureApp(
   env: Record<string, string>,
-  app = '_test-fixture-app.mjs',
+  app = 'fixture-app.mjs',
 ): Promise<FixtureApp> {
   const child = spawn(
     process.execPath,
