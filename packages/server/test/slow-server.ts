@@ -1,4 +1,4 @@
-import { createServer, startServer } from './index.ts'
+import { createServer, startServer } from '../src/index.ts'
 
 /** Child process for start-server.test.ts: a real service with a slow route, driven by signals. */
 const graceMs = Number(process.argv[2])

@@ -1,7 +1,10 @@
-import { PassThrough } from 'node:stream'
+import { Writable } from 'node:stream'
 import { expect } from 'vitest'
-import { type App, createServer } from './create-server.ts'
-import type { ServerOptions } from './options.ts'
+import { type App, createServer } from '../src/create-server.ts'
+import type { ServerOptions } from '../src/options.ts'
+
+// @shipshape/testing depends on this package, so these tests cannot use it (a dependency cycle). What they
+// share here has the kit's shape and names (`captureLogs`, `expectProblem`): see packages/testing/README.md.
 
 export interface LogLine {
   level: string
@@ -9,30 +12,52 @@ export interface LogLine {
   [key: string]: unknown
 }
 
+export type LogCapture = {
+  /** Hand this to the logger: `logger: { stream }`. */
+  stream: Writable
+  /** Every line as written (pino's JSON text). */
+  raw: string[]
+  /** The same lines, parsed. */
+  lines: LogLine[]
+}
+
+/** Collects what a logger writes, line by line. */
+export function captureLogs(): LogCapture {
+  const raw: string[] = []
+  const lines: LogLine[] = []
+  let pending = ''
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      pending += String(chunk)
+      const parts = pending.split('\n')
+      pending = parts.pop() ?? ''
+      for (const part of parts) {
+        if (part === '') continue
+        raw.push(part)
+        lines.push(JSON.parse(part) as LogLine)
+      }
+      done()
+    },
+  })
+  return { stream, raw, lines }
+}
+
 export interface TestServer {
   app: App
-  lines: LogLine[]
+  logs: LogCapture
 }
 
 /** A server whose JSON log lines are collected, with rate limiting and load shedding off unless asked for. */
 export async function createTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
-  const lines: LogLine[] = []
-  const stream = new PassThrough()
-  let pending = ''
-  stream.on('data', (chunk: Buffer) => {
-    pending += chunk.toString('utf8')
-    const parts = pending.split('\n')
-    pending = parts.pop() ?? ''
-    for (const part of parts) if (part !== '') lines.push(JSON.parse(part) as LogLine)
-  })
+  const logs = captureLogs()
   const app = await createServer({
     name: 'test',
     rateLimit: false,
     underPressure: false,
     ...options,
-    logger: { level: 'info', ...options.logger, stream },
+    logger: { level: 'info', ...options.logger, stream: logs.stream },
   })
-  return { app, lines }
+  return { app, logs }
 }
 
 export function parseJson(body: string): Record<string, unknown> {
