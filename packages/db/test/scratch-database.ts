@@ -11,7 +11,11 @@ export function getAdminUrl(): string {
   return url
 }
 
-export interface TestDatabase {
+// @shipshape/testing depends on this package, so these tests cannot use it (a dependency cycle). This is the
+// kit's `createScratchDatabase` shape ({ name, url, drop }) plus what only this package's tests need: an admin
+// connection and URLs for other roles. See packages/testing/README.md.
+
+export interface ScratchDatabase {
   name: string
   url: string
   /** A superuser connection to the server, for setup and for killing backends. */
@@ -22,7 +26,7 @@ export interface TestDatabase {
 }
 
 /** A fresh database per test file, so files can run in parallel against one server. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createScratchDatabase(): Promise<ScratchDatabase> {
   const adminUrl = getAdminUrl()
   const name = `test_${randomBytes(6).toString('hex')}`
   const admin = new Client({ connectionString: adminUrl })
