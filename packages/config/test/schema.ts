@@ -1,4 +1,4 @@
-import { defineEnv, env } from './index.ts'
+import { defineEnv, env } from '../src/index.ts'
 
 /** The schema from the brief, shared by the tests. */
 export const testSchema = defineEnv(

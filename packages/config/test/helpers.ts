@@ -1,4 +1,4 @@
-import { ConfigError, defineEnv, type EnvField, loadEnv } from './index.ts'
+import { ConfigError, defineEnv, type EnvField, loadEnv } from '../src/index.ts'
 
 /** Runs fn and returns the ConfigError it throws; fails the test when it throws nothing or something else. */
 export function catchConfigError(fn: () => unknown): ConfigError {
