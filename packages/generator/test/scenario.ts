@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createService } from './new-service.ts'
-import { regenService } from './regen.ts'
-import { findTemplatesRoot } from './template.ts'
+import { createService } from '../src/new-service.ts'
+import { regenService } from '../src/regen.ts'
+import { findTemplatesRoot } from '../src/template.ts'
 
 /** A generated service in a temp workspace, plus a private copy of templates/ that a test may "improve". */
 export type Scenario = {
