@@ -2,7 +2,7 @@ import { context, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { reply, startUpstream } from './_test-upstream.ts'
+import { reply, startUpstream } from '../test/upstream.ts'
 import { createClient } from './client.ts'
 
 const exporter = new InMemorySpanExporter()
