@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { getFreePort } from '@shipshape/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { runCli } from './run-cli.ts'
+import { runCli } from '../test/run-cli.ts'
 
 // The whole path a user takes: generate into this workspace, install, typecheck, run the service's own
 // tests against PostgreSQL, start it and probe it, stop its dev script, then leave the workspace as it was.

@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runCli } from './run-cli.ts'
-import { commitAll, createOutdatedService, editFile, oldLine, snapshotTree } from './service-fixture.ts'
+import { runCli } from '../test/run-cli.ts'
+import { commitAll, createOutdatedService, editFile, oldLine, snapshotTree } from '../test/service-fixture.ts'
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
 const noStack = /\n\s+at /

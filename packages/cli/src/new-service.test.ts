@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { getPromptDefaults } from '../src/prompt.ts'
-import { createTempWorkspace, listTree, runCli } from './run-cli.ts'
+import { createTempWorkspace, listTree, runCli } from '../test/run-cli.ts'
+import { getPromptDefaults } from './prompt.ts'
 
 let workspace: string
 

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { createTempWorkspace, listTree, runCli } from './run-cli.ts'
+import { createTempWorkspace, listTree, runCli } from '../test/run-cli.ts'
 
 // The path of a real upgrade (a newer release from a registry) is proved end to end against a registry on
 // loopback (tooling/registry); here: the refusals, --check and --dry-run, and a failed install that

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, it } from 'vitest'
-import { createTempWorkspace } from './run-cli.ts'
+import { createTempWorkspace } from '../test/run-cli.ts'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 
