@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCreate, systemNode } from './run-create.ts'
+import { runCreate, systemNode } from '../test/run-create.ts'
 
 // Every refusal happens before anything is written; every failure after that removes what was written.
 // These run the built package on the system's Node (20 here), as `npm create` would.

@@ -5,11 +5,13 @@ import { pinnedVersions } from '@shipshape/generator'
 import { Ajv } from 'ajv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { type RenderedTemplate, renderTemplate } from './render-template.ts'
+import { type RenderedTemplate, renderTemplate } from '../test/render-template.ts'
 
 // Renovate's own JSON schema, as published inside the `renovate` npm package (see schemas/README.md).
 const schema = JSON.parse(
-  gunzipSync(readFileSync(new URL('./schemas/renovate-schema-44.121.2.json.gz', import.meta.url))).toString(),
+  gunzipSync(
+    readFileSync(new URL('../test/schemas/renovate-schema-44.121.2.json.gz', import.meta.url)),
+  ).toString(),
 )
 const repoRoot = new URL('../../../', import.meta.url)
 

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { Pins } from '../src/pins.ts'
-import { type RenderedTemplate, renderTemplate } from './render-template.ts'
+import { type RenderedTemplate, renderTemplate } from '../test/render-template.ts'
+import type { Pins } from './pins.ts'
 
 // The CI workflow a new workspace gets, as written (the template rendered with this repository's pins).
 type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown> }

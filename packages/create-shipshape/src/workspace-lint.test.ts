@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { createService } from '@shipshape/generator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RenderedTemplate, renderTemplate } from './render-template.ts'
+import { type RenderedTemplate, renderTemplate } from '../test/render-template.ts'
 
 // `pnpm lint` in a new workspace runs Biome with the workspace's biome.json, as its package.json says: it must
 // pass on what `npm create` writes plus the service it generates (`api`, from this repository's templates),
