@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { listRules } from '../src/index.ts'
-import { auditAt, copyFixture } from './fixture.ts'
+import { auditAt, copyFixture } from '../test/fixture.ts'
+import { listRules } from './index.ts'
 
 const k8sRules = listRules()
   .map((rule) => rule.id)

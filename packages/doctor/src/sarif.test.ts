@@ -3,11 +3,11 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
-import { listRules, runDoctor, toSarif } from '../src/index.ts'
-import { copyFixture } from './fixture.ts'
+import { copyFixture } from '../test/fixture.ts'
+import { listRules, runDoctor, toSarif } from './index.ts'
 
 // The SARIF 2.1.0 schema, vendored from @microsoft/sarif-multitool-linux@5.7.0 (see sarif/README.md).
-const schema = JSON.parse(readFileSync(new URL('./sarif/sarif-2.1.0.json', import.meta.url), 'utf8'))
+const schema = JSON.parse(readFileSync(new URL('../test/sarif/sarif-2.1.0.json', import.meta.url), 'utf8'))
 const validate = new Ajv2020({ strict: false, allErrors: true, validateFormats: false }).compile(schema)
 
 describe('the SARIF report', () => {

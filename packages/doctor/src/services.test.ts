@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createService } from '@shipshape/generator'
 import { describe, expect, it } from 'vitest'
-import { runDoctor } from '../src/index.ts'
-import { auditAt, copyFixture } from './fixture.ts'
+import { auditAt, copyFixture } from '../test/fixture.ts'
+import { runDoctor } from './index.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const services = readdirSync(join(repoRoot, 'apps')).filter((name) =>
