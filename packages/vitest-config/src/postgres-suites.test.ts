@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 
-const fixture = join(import.meta.dirname, 'fixture')
+const fixture = join(import.meta.dirname, '../test/fixture')
 const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs')
 
 type Report = { numPassedTests: number; numFailedTests: number; numPendingTests: number }
