@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run } from './_run.ts'
+import { run } from '../src/_run.ts'
 
 /** A temporary folder, and the function that removes it. */
 export async function createTempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
