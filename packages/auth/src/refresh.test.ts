@@ -2,7 +2,7 @@ import { getCookie, getCookieHeader, setupTestService } from '@shipshape/testing
 import { describe, expect, it } from 'vitest'
 import { authService, jsonHeaders, logIn, ORIGIN, STRONG_PASSWORD, signUp } from '../test/auth-app.ts'
 
-const { app, database, logs } = await setupTestService(authService())
+const { app, database } = await setupTestService(authService())
 
 const refresh = (cookie: string) =>
   app.inject({ method: 'POST', url: '/auth/refresh', headers: { origin: ORIGIN, cookie } })
