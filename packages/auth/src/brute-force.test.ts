@@ -1,9 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto'
+import type { TestDatabase } from '@shipshape/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuthApp,
-  type AuthTestDatabase,
   buildAuthApp,
   createAuthDatabase,
   getRedisUrl,
@@ -14,7 +14,7 @@ import {
 } from '../test/auth-app.ts'
 
 const WINDOW_SECONDS = 2
-let database: AuthTestDatabase
+let database: TestDatabase
 let redis: Redis
 
 beforeAll(async () => {

@@ -1,16 +1,8 @@
-import { getCookieHeader } from '@shipshape/testing'
+import { getCookieHeader, type TestDatabase } from '@shipshape/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type AuthApp,
-  type AuthTestDatabase,
-  buildAuthApp,
-  createAuthDatabase,
-  logIn,
-  ORIGIN,
-  signUp,
-} from '../test/auth-app.ts'
+import { type AuthApp, buildAuthApp, createAuthDatabase, logIn, ORIGIN, signUp } from '../test/auth-app.ts'
 
-let database: AuthTestDatabase
+let database: TestDatabase
 let test: AuthApp
 let cookie: string
 

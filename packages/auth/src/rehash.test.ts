@@ -1,8 +1,8 @@
 import { hash } from '@node-rs/argon2'
+import type { TestDatabase } from '@shipshape/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuthApp,
-  type AuthTestDatabase,
   buildAuthApp,
   createAuthDatabase,
   logIn,
@@ -10,7 +10,7 @@ import {
   signUp,
 } from '../test/auth-app.ts'
 
-let database: AuthTestDatabase
+let database: TestDatabase
 let test: AuthApp
 
 beforeAll(async () => {

@@ -19,10 +19,8 @@ export const STRONG_PASSWORD = 'violet lantern drifting seaward'
 
 const migrationsFolder = fileURLToPath(new URL('./fixtures/migrations', import.meta.url))
 
-export type AuthTestDatabase = TestDatabase
-
 /** A fresh PostgreSQL database with the fixture migration applied, so test files can run in parallel. */
-export function createAuthDatabase(): Promise<AuthTestDatabase> {
+export function createAuthDatabase(): Promise<TestDatabase> {
   return createTestDatabase({ migrationsFolder, requirePostgres: true })
 }
 
@@ -34,7 +32,7 @@ export function getRedisUrl(): string {
 
 /** The package's test app on `database`, its log lines (trace and up) written to `logs`. */
 async function createAuthApp(
-  database: AuthTestDatabase,
+  database: TestDatabase,
   logs: LogCapture,
   overrides: Partial<AuthPluginOptions>,
   addRoutes?: (app: FastifyInstance) => Promise<void>,
@@ -78,7 +76,7 @@ export function authService(
   return {
     migrationsFolder,
     requirePostgres: true,
-    build: (database, logs) => createAuthApp(database as AuthTestDatabase, logs, overrides),
+    build: (database, logs) => createAuthApp(database as TestDatabase, logs, overrides),
   }
 }
 
@@ -90,7 +88,7 @@ export interface AuthApp {
 
 /** Another auth app on a database a test already has (other options, same rows); the test closes it. */
 export async function buildAuthApp(
-  database: AuthTestDatabase,
+  database: TestDatabase,
   overrides: Partial<AuthPluginOptions> = {},
   addRoutes?: (app: FastifyInstance) => Promise<void>,
 ): Promise<AuthApp> {
