@@ -1,5 +1,6 @@
 export { type CookieJarResponse, getCookie, getCookieHeader } from './cookies.ts'
 export { getFreePort } from './free-port.ts'
+export { getBaseUrl, type ListeningApp } from './http.ts'
 export { captureLogs, type LogCapture, type LogLine } from './logs.ts'
 export {
   createInjectFetch,

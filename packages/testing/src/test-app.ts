@@ -1,5 +1,6 @@
 import type { App } from '@shipshape/server'
 import { afterAll, test } from 'vitest'
+import { getBaseUrl } from './http.ts'
 import { captureLogs, type LogCapture } from './logs.ts'
 import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.ts'
 
@@ -76,8 +77,6 @@ export function createServiceTest<TSchema extends Record<string, unknown>>(
       .extend('database', { scope: 'file' }, ({ service }) => service.database)
       .extend('logs', { scope: 'file' }, ({ service }) => service.logs)
       .extend('app', { scope: 'file' }, ({ service }) => service.app)
-      .extend('baseUrl', { scope: 'file' }, ({ service }) =>
-        service.app.listen({ host: '127.0.0.1', port: 0 }),
-      )
+      .extend('baseUrl', { scope: 'file' }, ({ service }) => getBaseUrl(service.app))
   )
 }
