@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { expectProblem } from '@shipshape/testing'
+import { expectProblem, getBaseUrl } from '@shipshape/testing'
 import type { FastifyInstance } from 'fastify'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { expectOneOutcome, expectReplayOf } from './assertions.ts'
 import type { Answer } from './http.ts'
-import { getBaseUrl, postJson, postRawKey } from './http.ts'
+import { postJson, postRawKey } from './http.ts'
 
 export type IdempotencyContractOptions = {
   /** A ready app (the service's own buildApp) on a PostgreSQL database, closed by the service after the file; called in beforeAll. */
