@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase, waitFor } from '../test/test-database.ts'
+import { createScratchDatabase, type ScratchDatabase, waitFor } from '../test/scratch-database.ts'
 import { createDatabase } from './create-database.ts'
 import { DatabaseConfigError, DatabaseUnavailableError } from './errors.ts'
 import { mapDatabaseError } from './map-database-error.ts'
@@ -16,7 +16,7 @@ function getMessages(error: unknown): string {
 }
 
 describe('createDatabase on PostgreSQL', () => {
-  let target: TestDatabase
+  let target: ScratchDatabase
   const opened: Database[] = []
   const limitedRole = `role_${Math.random().toString(36).slice(2, 10)}`
 
@@ -45,7 +45,7 @@ describe('createDatabase on PostgreSQL', () => {
   const limitedDatabase = `${limitedRole}_db`
 
   beforeAll(async () => {
-    target = await createTestDatabase()
+    target = await createScratchDatabase()
     const { rows } = await target.admin.query<{ may: boolean }>(
       'SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user',
     )
@@ -231,12 +231,12 @@ describe('createDatabase on PostgreSQL', () => {
 })
 
 describe('ping on PostgreSQL does not queue behind requests', () => {
-  let target: TestDatabase
+  let target: ScratchDatabase
   let locker: Client | undefined
   const opened: Database[] = []
 
   beforeAll(async () => {
-    target = await createTestDatabase()
+    target = await createScratchDatabase()
   })
 
   afterAll(async () => {

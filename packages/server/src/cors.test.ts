@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, type TestServer } from './_test-helpers.ts'
+import { createTestServer, type TestServer } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
 import { ServerConfigError } from './errors.ts'
 

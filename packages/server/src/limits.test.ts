@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, expectProblem, parseJson, type TestServer } from './_test-helpers.ts'
+import { createTestServer, expectProblem, parseJson, type TestServer } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
 import { ServerConfigError } from './errors.ts'
 
