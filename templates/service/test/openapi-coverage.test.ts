@@ -156,7 +156,10 @@ async function provokeInProgress() {
     const key = randomUUID()
     const me = (await send('GET', '/auth/me', { headers: signedIn })).json() as { id: string }
     return await holdIdempotencyKey(other.db, { scope: `user:${me.id}`, key }, () =>
-      send('POST', '/{{resource}}', { headers: { ...signedIn, 'idempotency-key': key }, payload: { name: 'x' } }),
+      send('POST', '/{{resource}}', {
+        headers: { ...signedIn, 'idempotency-key': key },
+        payload: { name: 'x' },
+      }),
     )
   } finally {
     await other.close()
@@ -180,7 +183,10 @@ describeOpenApiCoverage(coverage, {
   reachDatabase: ({ method, path }: CoverageOperation) =>
     path.startsWith('/webhooks/')
       ? { headers: signedDelivery(delivery), body: delivery }
-      : { headers: signedIn, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: validBody(path) }) },
+      : {
+          headers: signedIn,
+          ...(method === 'GET' || method === 'DELETE' ? {} : { payload: validBody(path) }),
+        },
   ownAnswers,
   unproducible: postgresOnly,
   expectedCases: [
