@@ -32,7 +32,7 @@ export interface KubernetesBaseOptions<F extends EnvFields> {
   base: URL
   /** The service's environment schema: the ConfigMap env file and the Secret references derive from it. */
   envSchema: EnvSchema<F>
-  /** The service folder, for its Dockerfile's `USER` and the doctor's rules (default: two levels above `base`). */
+  /** The service folder, for its Dockerfile's `USER` and the doctor's rules (default: `base`'s `../../../`). */
   serviceDir?: URL
   /**
    * The values a cluster runs with in place of the schema's defaults; the image's ENV says the same
@@ -48,7 +48,7 @@ export interface KubernetesBaseOptions<F extends EnvFields> {
  */
 export function describeKubernetesBase<F extends EnvFields>(options: KubernetesBaseOptions<F>): void {
   const { base, envSchema } = options
-  const serviceDir = options.serviceDir ?? new URL('../../', base)
+  const serviceDir = options.serviceDir ?? new URL('../../../', base)
   const deployedValues = options.deployedValues ?? { APP_ENV: 'production', HOST: '0.0.0.0' }
   const read = (file: string) => readFileSync(new URL(file, base), 'utf8')
   const kustomization = parse(read('kustomization.yaml'))
@@ -169,6 +169,8 @@ export function describeKubernetesBase<F extends EnvFields>(options: KubernetesB
         .map((rule) => rule.id)
         .filter((id) => id.startsWith('k8s-'))
       expect(rules).toEqual(expect.arrayContaining(['k8s-prestop', 'k8s-termination-grace']))
+      // The service folder, not a folder the doctor would not recognise as one (and so check less).
+      expect(existsSync(new URL('package.json', serviceDir)), fileURLToPath(serviceDir)).toBe(true)
       const report = await runDoctor(fileURLToPath(serviceDir), { rules })
       expect(report.findings.map((finding) => `${finding.file}:${finding.line} ${finding.message}`)).toEqual(
         [],
