@@ -291,6 +291,11 @@ export function describeDependencyFaults<TSchema extends Record<string, unknown>
 }
 
 export {
+  describeMigrationReadiness,
+  type MigrationReadinessOptions,
+  waitForLockWaiters,
+} from './migration-readiness.ts'
+export {
   type Memory,
   type ServiceProcess,
   type ServiceProcessOptions,
