@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { createAuthAnswers } from '@shipshape/auth/testing'
 import { createDatabase } from '@shipshape/db'
 import { holdIdempotencyKey } from '@shipshape/idempotency/testing'
 import {
@@ -6,7 +7,7 @@ import {
   describeOpenApiCoverage,
   startOpenApiCoverage,
 } from '@shipshape/testing/openapi-coverage'
-import { signStandardWebhook } from '@shipshape/webhooks'
+import { createSignedDelivery, createWebhookAnswers } from '@shipshape/webhooks/testing'
 import { buildApp } from '../src/app.ts'
 import * as schema from '../src/db/schema.ts'
 import { cheapArgon2, getTestConfig, origin, password, setupService, webhookSecret } from './setup.ts'
@@ -41,77 +42,18 @@ const coverage = await startOpenApiCoverage({
 })
 const { send } = coverage
 
-async function signUp(email = `${randomUUID()}@example.com`) {
-  const response = await send('POST', '/auth/signup', { headers: { origin }, payload: { email, password } })
-  const cookie = response.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
-  return { email, headers: { cookie, origin }, statusCode: response.statusCode }
-}
-const alice = await signUp()
-const signedIn = alice.headers
+const email = `${randomUUID()}@example.com`
+const signup = await send('POST', '/auth/signup', { headers: { origin }, payload: { email, password } })
+const signedIn = { cookie: signup.cookies.map((c) => `${c.name}=${c.value}`).join('; '), origin }
 const created = await send('POST', '/preferences', { headers: signedIn, payload: { name: 'first' } })
 const existing = (created.json() as { id: string }).id
 const missing = randomUUID()
 
-function signedDelivery(body: string) {
-  const id = `msg_${randomUUID()}`
-  const timestamp = Math.floor(Date.now() / 1000)
-  const signature = signStandardWebhook({ id, timestampSeconds: timestamp, body, secret: webhookSecret })
-  return {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': signature,
-  }
-}
-
-// Each route's own answers: `METHOD /path status` → a request that produces it.
-const delivery = JSON.stringify({ type: 'coverage', data: {} })
+// Each route's own answers: `METHOD /path status` → a request that produces it. Auth's and webhooks' come
+// from their packages; /healthz and /readyz are the suite's.
 const ownAnswers: Record<string, () => Promise<{ statusCode: number }>> = {
-  'GET /healthz 200': () => send('GET', '/healthz'),
-  'GET /readyz 200': () => send('GET', '/readyz'),
-  'POST /auth/signup 201': () => signUp(),
-  'POST /auth/signup 400': () =>
-    send('POST', '/auth/signup', { headers: { origin }, payload: { email: 'not an email', password } }),
-  'POST /auth/signup 409': () =>
-    send('POST', '/auth/signup', { headers: { origin }, payload: { email: alice.email, password } }),
-  'POST /auth/login 200': () =>
-    send('POST', '/auth/login', { headers: { origin }, payload: { email: alice.email, password } }),
-  'POST /auth/login 400': () => send('POST', '/auth/login', { headers: { origin }, payload: {} }),
-  'POST /auth/login 401': () =>
-    send('POST', '/auth/login', {
-      headers: { origin },
-      payload: { email: `${randomUUID()}@example.com`, password },
-    }),
-  'POST /auth/refresh 200': async () => send('POST', '/auth/refresh', { headers: (await signUp()).headers }),
-  'POST /auth/refresh 401': () => send('POST', '/auth/refresh', { headers: { origin } }),
-  'POST /auth/logout 204': async () => send('POST', '/auth/logout', { headers: (await signUp()).headers }),
-  'GET /auth/me 200': () => send('GET', '/auth/me', { headers: signedIn }),
-  'GET /auth/me 401': () => send('GET', '/auth/me'),
-  'POST /auth/password 204': async () => {
-    const user = await signUp()
-    const next = `${password} and more`
-    return send('POST', '/auth/password', {
-      headers: user.headers,
-      payload: { currentPassword: password, newPassword: next },
-    })
-  },
-  'POST /auth/password 400': () => send('POST', '/auth/password', { headers: signedIn, payload: {} }),
-  'POST /auth/password 401': () =>
-    send('POST', '/auth/password', {
-      headers: { origin },
-      payload: { currentPassword: password, newPassword: `${password} again` },
-    }),
-  'POST /webhooks/{source} 200': () =>
-    send('POST', '/webhooks/partner', { headers: signedDelivery(delivery), body: delivery }),
-  'POST /webhooks/{source} 400': () =>
-    send('POST', '/webhooks/partner', { headers: signedDelivery('not json'), body: 'not json' }),
-  'POST /webhooks/{source} 401': () =>
-    send('POST', '/webhooks/partner', {
-      headers: { ...signedDelivery(delivery), 'webhook-signature': 'v1,AAAA' },
-      body: delivery,
-    }),
-  'POST /webhooks/{source} 404': () =>
-    send('POST', '/webhooks/nobody', { headers: signedDelivery(delivery), body: delivery }),
+  ...(await createAuthAnswers({ send, origin, password })),
+  ...createWebhookAnswers({ send, source: 'partner', secret: webhookSecret }),
   'POST /preferences 201': () => send('POST', '/preferences', { headers: signedIn, payload: { name: 'x' } }),
   'POST /preferences 400': () => send('POST', '/preferences', { headers: signedIn, payload: { name: '' } }),
   'POST /preferences 401': () => send('POST', '/preferences', { payload: { name: 'x' } }),
@@ -182,7 +124,7 @@ describeOpenApiCoverage(coverage, {
   pathParameters: { id: existing, source: 'partner' },
   reachDatabase: ({ method, path }: CoverageOperation) =>
     path.startsWith('/webhooks/')
-      ? { headers: signedDelivery(delivery), body: delivery }
+      ? createSignedDelivery(webhookSecret, JSON.stringify({ type: 'coverage', data: {} }))
       : {
           headers: signedIn,
           ...(method === 'GET' || method === 'DELETE' ? {} : { payload: validBody(path) }),

@@ -77,7 +77,10 @@ export type OpenApiCoverageSuite = {
    * delivery. Without a database, it must answer 503.
    */
   reachDatabase: (operation: CoverageOperation) => CoverageRequest
-  /** Each route's own answers: `METHOD /path status` → a request that produces it. */
+  /**
+   * Each route's own answers: `METHOD /path status` → a request that produces it (`/healthz` and `/readyz`,
+   * @shipshape/server's, are the suite's; auth's and webhooks' come from their `/testing`).
+   */
   ownAnswers: Record<string, () => Promise<CoverageAnswer>>
   /** Documented pairs this run cannot produce (and says so): they are left out of `ownAnswers`' tests. */
   unproducible?: readonly string[]
@@ -272,14 +275,18 @@ export function describeOpenApiCoverage(coverage: OpenApiCoverage, suite: OpenAp
     })
   })
 
+  // The routes @shipshape/server adds to every service, then the service's own.
+  const ownAnswers: Record<string, () => Promise<CoverageAnswer>> = {
+    'GET /healthz 200': () => send('GET', '/healthz'),
+    'GET /readyz 200': () => send('GET', '/readyz'),
+    ...suite.ownAnswers,
+  }
+
   describe('every route gives its own documented answers', () => {
-    it.each(Object.keys(suite.ownAnswers).filter((pair) => !unproducible.includes(pair)))(
-      '%s',
-      async (pair) => {
-        const answer = await suite.ownAnswers[pair]?.()
-        expect(answer?.statusCode).toBe(Number(pair.split(' ').at(-1)))
-      },
-    )
+    it.each(Object.keys(ownAnswers).filter((pair) => !unproducible.includes(pair)))('%s', async (pair) => {
+      const answer = await ownAnswers[pair]?.()
+      expect(answer?.statusCode).toBe(Number(pair.split(' ').at(-1)))
+    })
   })
 
   describe('the document and the behaviour agree', () => {
