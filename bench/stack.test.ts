@@ -32,3 +32,17 @@ it('runs every row of the stack bench in smoke mode, with only 2xx answers', () 
   for (const label of ROWS) expect(result.stdout).toContain(`| ${label} |`)
   expect(result.stdout).toContain('0 non-2xx or failed requests')
 }, 180_000)
+
+it('runs the soak in smoke mode: RSS sampled under a steady mix, only 2xx answers', () => {
+  const result = spawnSync(process.execPath, ['--conditions=@shipshape/source', 'soak.ts'], {
+    cwd: fileURLToPath(new URL('.', import.meta.url)),
+    env: { ...process.env, BENCH_SMOKE: '1' },
+    encoding: 'utf8',
+    timeout: 110_000,
+  })
+  const output = `${result.stdout}\n${result.stderr}`
+  expect(result.status, output).toBe(0)
+  expect(result.stdout).toMatch(/least-squares slope -?\d+\.\d+ MiB\/min/)
+  expect(result.stdout).toMatch(/ [1-9]\d* creates/)
+  expect(result.stdout).toContain('0 non-2xx or failed requests')
+}, 120_000)

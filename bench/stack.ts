@@ -1,12 +1,26 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, readFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import { createScratchDatabase, getFreePort } from '@shipshape/testing'
+import { createScratchDatabase } from '@shipshape/testing'
 import autocannon from 'autocannon'
 import { median } from './median.ts'
+import {
+  ADMIN_URL,
+  assertBuilt,
+  benchDir,
+  dockerCmd,
+  firstJsonLine,
+  JWT_SECRET,
+  load,
+  migrate,
+  rssMiB,
+  type Service,
+  signUpAndSeed,
+  startChild,
+  startService as startWith,
+  stop,
+  stopAll,
+  waitFor,
+} from './service.ts'
 
 /**
  * A generated service (apps/notifications: the template's resource as generated, plus one webhook route) started as its Dockerfile's CMD starts it (built dist/, the
@@ -22,62 +36,6 @@ const SECONDS = SMOKE ? 1 : Number(process.env.BENCH_SECONDS ?? 3)
 const WARMUP_SECONDS = SMOKE ? 0.5 : 2
 const COLD_RUNS = SMOKE ? 1 : Number(process.env.BENCH_COLD_RUNS ?? 5)
 const CONNECTIONS = 32
-const ADMIN_URL =
-  process.env.PG_ADMIN_URL ?? 'postgres://shipshape_test:shipshape_test@127.0.0.1:5432/shipshape_test'
-
-const serviceDir = fileURLToPath(new URL('../apps/notifications/', import.meta.url))
-const benchDir = fileURLToPath(new URL('.', import.meta.url))
-const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123'
-const WEBHOOK_SECRET = 'whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ=='
-const BOOKINGS_WEBHOOK_SECRET = 'whsec_YmVuY2gtYm9va2luZ3Mtc2VjcmV0LTAxMjM0NTY3ODk='
-const password = 'violet lantern drifting seaward'
-
-const children: ChildProcess[] = []
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ')
-
-function startChild(args: string[], options: { cwd: string; env?: Record<string, string> }): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  children.push(child)
-  return child
-}
-
-async function firstJsonLine<T>(child: ChildProcess): Promise<T> {
-  if (child.stdout === null) throw new Error('no stdout')
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
-  return JSON.parse(line) as T
-}
-
-function stop(child: ChildProcess): Promise<unknown> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  return exited
-}
-
-async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then(
-      (response) => response.status === 200,
-      () => false,
-    )
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  throw new Error(`${url} never answered 200`)
-}
-
-function rssMiB(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
-}
 
 // --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
 
@@ -101,50 +59,8 @@ function variantEnv(variant: Variant): Record<string, string> {
   }
 }
 
-function serviceEnv(databaseUrl: string, port: number): Record<string, string> {
-  return {
-    APP_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET,
-    WEBHOOK_SECRET,
-    BOOKINGS_WEBHOOK_SECRET,
-    AUTH_ORIGINS: `http://127.0.0.1:${port}`,
-    // Counted on every request, never reached (the limit is per minute and per address).
-    RATE_LIMIT_MAX: '1000000',
-    OTEL_SERVICE_NAME: 'notifications',
-  }
-}
-
-interface Service {
-  child: ChildProcess
-  url: string
-  coldMs: number
-}
-
-/** The image's exec-form CMD (`CMD ["node", ...]`), read from the Dockerfile so the two cannot drift apart. */
-function readDockerCmd(): string[] {
-  const dockerfile = readFileSync(`${serviceDir}Dockerfile`, 'utf8')
-  const line = dockerfile.split('\n').find((each) => each.startsWith('CMD ['))
-  if (line === undefined) throw new Error('apps/notifications/Dockerfile has no exec-form CMD')
-  const [command, ...args] = JSON.parse(line.slice('CMD '.length)) as string[]
-  if (command !== 'node') throw new Error(`the CMD runs ${command}, not node`)
-  return args
-}
-const dockerCmd = readDockerCmd()
-
-async function startService(variant: Variant, databaseUrl: string): Promise<Service> {
-  const port = await getFreePort()
-  const started = performance.now()
-  const child = startChild(dockerCmd, {
-    cwd: serviceDir,
-    env: { ...serviceEnv(databaseUrl, port), ...variantEnv(variant) },
-  })
-  child.stdout?.resume()
-  const url = `http://127.0.0.1:${port}`
-  await waitFor(`${url}/readyz`)
-  return { child, url, coldMs: performance.now() - started }
+function startService(variant: Variant, databaseUrl: string): Promise<Service> {
+  return startWith(databaseUrl, variantEnv(variant))
 }
 
 async function startBaselines(databaseUrl: string) {
@@ -206,29 +122,13 @@ function countFailures(samples: Record<string, Sample[]>) {
 
 // --- the run ------------------------------------------------------------------------------------------------
 
-if (!existsSync(`${serviceDir}dist/server.js`))
-  throw new Error(
-    'apps/notifications/dist is missing: run `pnpm turbo run build --filter=notifications...` first',
-  )
-
+assertBuilt()
 const scratch = await createScratchDatabase(ADMIN_URL)
 try {
   console.log(
     `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
   )
-  const migrate = startChild(['dist/migrate.js'], {
-    cwd: serviceDir,
-    env: {
-      APP_ENV: 'production',
-      DATABASE_URL: scratch.url,
-      JWT_SECRET,
-      WEBHOOK_SECRET,
-      BOOKINGS_WEBHOOK_SECRET,
-    },
-  })
-  migrate.stdout?.resume()
-  const [migrateCode] = (await once(migrate, 'exit')) as [number | null]
-  if (migrateCode !== 0) throw new Error(`dist/migrate.js exited with ${migrateCode}`)
+  await migrate(scratch.url)
 
   const sink = startChild(['otlp-sink.ts'], { cwd: benchDir })
   const sinkLines = createInterface({ input: sink.stdout as NodeJS.ReadableStream })
@@ -271,28 +171,7 @@ try {
   const baselineRss = rssMiB(baselines.child)
 
   // One account, 25 preferences: the list reads 20 + 1 rows and answers a page with a next cursor.
-  const origin = services.idle.url
-  const signup = await fetch(`${origin}/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin },
-    body: JSON.stringify({ email: 'bench@example.com', password }),
-  })
-  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}`)
-  const cookie = signup.headers
-    .getSetCookie()
-    .map((each) => each.split(';')[0])
-    .join('; ')
-  for (let index = 0; index < 25; index++) {
-    const created = await fetch(`${origin}/preferences`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin, cookie, 'idempotency-key': `seed-${index}` },
-      body: JSON.stringify({
-        name: `preference ${index}`,
-        description: 'e-mail me when a booking is confirmed',
-      }),
-    })
-    if (created.status !== 201) throw new Error(`seeding answered ${created.status}`)
-  }
+  const cookie = await signUpAndSeed(services.idle.url, 25)
 
   console.log('\n| row | ours | baseline | throughput | p99 |\n|---|---|---|---|---|')
   const health = await runRounds('/healthz', {
@@ -357,6 +236,6 @@ try {
   console.log(`load average at end ${load()}; ${failures} non-2xx or failed requests`)
   if (failures > 0) process.exitCode = 1
 } finally {
-  await Promise.all(children.map(stop))
+  await stopAll()
   await scratch.drop()
 }

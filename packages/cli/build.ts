@@ -20,6 +20,9 @@ await build({
     // then installs only third-party packages (their own dependencies are the CLI's).
     '@shipshape/doctor': new URL('../doctor/src/index.ts', packageDir).pathname,
     '@shipshape/config': new URL('../config/src/index.ts', packageDir).pathname,
+    // The variables auth and webhooks bring to a schema: modules that import only @shipshape/config.
+    '@shipshape/auth/env': new URL('../auth/src/env.ts', packageDir).pathname,
+    '@shipshape/webhooks/env': new URL('../webhooks/src/env.ts', packageDir).pathname,
   },
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -138,6 +138,13 @@ function startOutbox(app: App, config: Env, database: ServiceDatabase): void {
       client,
       secret,
       relayIntervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+      retry: {
+        delaySeconds: config.OUTBOX_RETRY_DELAY_SECONDS,
+        maxDelaySeconds: config.OUTBOX_RETRY_DELAY_MAX_SECONDS,
+        limit: config.OUTBOX_RETRY_LIMIT,
+      },
+      retentionHours: config.OUTBOX_RETENTION_HOURS,
+      pruneIntervalMs: config.OUTBOX_PRUNE_INTERVAL_MS,
       log: app.log,
     })
   })

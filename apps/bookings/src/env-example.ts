@@ -1,3 +1,4 @@
+// Managed by shipshape: regen replaces this file, and edits here conflict with template changes (README.md).
 import { writeFile } from 'node:fs/promises'
 import { renderEnvExample } from '@shipshape/config'
 import { envSchema } from './config.ts'

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setupTestService } from '@shipshape/testing'
 import { verifyStandardWebhook } from '@shipshape/webhooks'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { migrationsFolder } from '../src/db/client.ts'
@@ -48,6 +48,8 @@ const service = await setupTestService({
       NOTIFICATIONS_URL: receiverUrl,
       NOTIFICATIONS_WEBHOOK_SECRET: secret,
       OUTBOX_RELAY_INTERVAL_MS: '100',
+      // Pruning as often as relaying, with the default retention (168 hours): the test backdates rows.
+      OUTBOX_PRUNE_INTERVAL_MS: '100',
     })
     return buildApp({ ...config, DATABASE_URL: database.url }, database, {
       logger: { level: 'silent' },
@@ -117,6 +119,8 @@ describe('pg-boss delivers the outbox at least once', () => {
       timeout: 20_000,
     })
     expect(refusedSignatures).toBe(0)
+    // The worker marks the row delivered once the receiver said 2xx (that is what pruning goes by).
+    await vi.waitFor(async () => expect((await eventsOf(id))[0]?.deliveredAt).toBeInstanceOf(Date))
   })
 
   it('the receiver down: events wait in the queue and all arrive after it recovers, none lost', async () => {
@@ -139,5 +143,45 @@ describe('pg-boss delivers the outbox at least once', () => {
       },
       { timeout: 30_000, interval: 250 },
     )
+  })
+})
+
+describe('delivered outbox rows are pruned after the retention period', () => {
+  it('deletes rows delivered longer ago than OUTBOX_RETENTION_HOURS, never one not yet delivered', async () => {
+    const ids = [(await book()).json().id, (await book()).json().id]
+    await vi.waitFor(
+      async () => {
+        for (const id of ids) expect((await eventsOf(id))[0]?.deliveredAt).toBeInstanceOf(Date)
+      },
+      { timeout: 20_000 },
+    )
+    const [expired, kept] = ids
+    const backdate = (id: string, age: string) =>
+      db
+        .update(schema.bookingEvents)
+        .set({ deliveredAt: sql`now() - ${age}::interval` })
+        .where(eq(schema.bookingEvents.bookingId, id))
+    // Default retention: 168 hours. One row a minute past it, one a minute short of it.
+    await backdate(expired ?? '', '168 hours 1 minute')
+    await backdate(kept ?? '', '167 hours 59 minutes')
+    // Relayed a year ago and never delivered (a receiver that kept failing): kept, whatever its age.
+    const [stuck] = await db
+      .insert(schema.bookingEvents)
+      .values({
+        bookingId: randomUUID(),
+        type: 'booking.held',
+        payload: {},
+        createdAt: sql`now() - interval '1 year'`,
+        relayedAt: sql`now() - interval '1 year'`,
+      })
+      .returning()
+
+    await vi.waitFor(async () => expect(await eventsOf(expired ?? '')).toEqual([]), { timeout: 10_000 })
+    expect(await eventsOf(kept ?? '')).toHaveLength(1)
+    const [stillThere] = await db
+      .select()
+      .from(schema.bookingEvents)
+      .where(eq(schema.bookingEvents.id, stuck?.id ?? ''))
+    expect(stillThere?.deliveredAt).toBeNull()
   })
 })

@@ -9,7 +9,7 @@ import {
   DEFAULT_PASSWORD_MIN_LENGTH,
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH_FLOOR,
-} from './password-policy.ts'
+} from './password-limits.ts'
 import { type AuthTables, authTables } from './schema.ts'
 
 export interface AuthThrottleOptions extends Partial<ThrottleLimits> {

@@ -1,10 +1,6 @@
 import { createRequire } from 'node:module'
 import type * as LanguageCommon from '@zxcvbn-ts/language-common'
-
-/** NIST SP 800-63B's floor; a service may raise the minimum but never go under it. */
-export const MIN_PASSWORD_LENGTH_FLOOR = 8
-export const DEFAULT_PASSWORD_MIN_LENGTH = 15
-export const MAX_PASSWORD_LENGTH = 128
+import { MAX_PASSWORD_LENGTH } from './password-limits.ts'
 
 export type PasswordPolicyResult =
   | { ok: true }

@@ -38,9 +38,16 @@ export function requireUser(request: FastifyRequest): AuthUser {
   return request.user
 }
 
+const AUTH_SUBPATH = `${AUTH_PREFIX}/`
+const AUTH_QUERY = `${AUTH_PREFIX}?`
+
+/** `/auth`, anything below it, and `/auth` with a query string; not `/authors`. */
+function isAuthPath(path: string): boolean {
+  return path === AUTH_PREFIX || path.startsWith(AUTH_SUBPATH) || path.startsWith(AUTH_QUERY)
+}
+
 function isAuthRoute(request: FastifyRequest): boolean {
-  const path = request.routeOptions.url ?? request.url
-  return path === AUTH_PREFIX || path.startsWith(`${AUTH_PREFIX}/`)
+  return isAuthPath(request.routeOptions.url ?? request.url)
 }
 
 function addCsrfHook(app: FastifyInstance, auth: AuthContext): void {
@@ -55,14 +62,20 @@ function addCsrfHook(app: FastifyInstance, auth: AuthContext): void {
   })
 }
 
+/**
+ * Tokens and user data must never sit in a shared or browser cache, so every response under /auth is
+ * no-store, whoever answers it: the routes, the 404 handler, the body parser, CORS preflight, the server's
+ * rate limit. This one root onSend hook sees all of them, where a hook inside the /auth context would miss
+ * the answers given outside its routes. (Router-level errors reach no hook: the server marks them no-store.)
+ */
+function addNoStoreHook(app: FastifyInstance): void {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (isAuthPath(request.url)) reply.header('cache-control', 'no-store')
+    done(null, payload)
+  })
+}
+
 async function registerAuthRoutes(app: FastifyInstance, auth: AuthContext): Promise<void> {
-  // Tokens and user data must never sit in a shared or browser cache, error responses included.
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('cache-control', 'no-store')
-  })
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'no-store')
-  })
   addAuthRouteDocs(app)
   registerSignupRoute(app, auth)
   registerLoginRoute(app, auth)
@@ -101,6 +114,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       )
     })
     addCsrfHook(app, auth)
+    addNoStoreHook(app)
     await app.register(async (child) => registerAuthRoutes(child, auth), { prefix: AUTH_PREFIX })
   },
   { name: '@shipshape/auth', fastify: '5.x' },

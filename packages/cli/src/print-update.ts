@@ -1,5 +1,5 @@
 import { relative } from 'node:path'
-import { outcomeExitCodes, type UpdateReport } from '@shipshape/generator'
+import { type FileReport, outcomeExitCodes, type UpdateReport } from '@shipshape/generator'
 
 /** The exit code of a regen/add: `--check` tells pending from current; every run reports conflicts. */
 export function getUpdateExitCode(report: UpdateReport, check: boolean): number {
@@ -25,13 +25,43 @@ export function printUpdate(
   }
   if (options.dryRun && report.diff) process.stdout.write(`\n${report.diff}`)
   console.log(getSummary(report, where))
-  if (report.outcome === 'conflicts') {
-    const count = report.files.filter((file) => file.action === 'conflict').length
-    console.error(
-      `shipshape: ${count} file(s) in ${where} conflict with the template; resolve them (search for <<<<<<<), then run regen again.`,
-    )
-  }
+  // A regen that writes reports what it did; --check and --dry-run what it would do.
+  const writing = !options.check && !options.dryRun
+  if (report.outcome === 'conflicts') console.error(getConflictMessage(report, where, writing))
   return exitCode
+}
+
+/** Per conflicting file, what regen did to it and what to do: markers only where they are (or would be) written. */
+function getConflictMessage(report: UpdateReport, where: string, writing: boolean): string {
+  const conflicting = report.files.filter((file) => file.action === 'conflict')
+  const lines = conflicting.map(
+    (file) => `  ${file.path} (${file.class}): ${describeConflict(file, report.service, writing)}`,
+  )
+  const state = writing ? '' : ' (nothing written)'
+  return [
+    `shipshape: ${conflicting.length} file(s) in ${where} conflict with the template${state}:`,
+    ...lines,
+  ].join('\n')
+}
+
+function describeConflict(file: FileReport, service: string, writing: boolean): string {
+  const is = writing ? 'is' : 'would be'
+  if (file.markers > 0) {
+    const hunks = `${file.markers} hunk(s) between <<<<<<< yours and >>>>>>> template markers`
+    return writing
+      ? `${hunks} written into it: keep what you want, delete the markers, commit.`
+      : `a regen would write ${hunks} into it.`
+  }
+  const why = file.conflicts.join('; ')
+  const until = "every regen reports this until the file agrees with the template's version"
+  switch (file.class) {
+    case 'managed':
+      return `${why}; the file ${is} left as it is (no markers), and ${until}: "shipshape regen ${service} --force" replaces your edits with it (see the change first with --dry-run).`
+    case 'structured':
+      return `${why}; the other keys ${is === 'is' ? 'are' : 'would be'} merged (no markers), and ${until} on those keys.`
+    default:
+      return `${why}; the file ${is} left as it is (no markers), and ${until}.`
+  }
 }
 
 function getSummary(report: UpdateReport, where: string): string {

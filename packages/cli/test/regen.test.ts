@@ -127,6 +127,7 @@ describe('shipshape regen', () => {
       class: 'merged',
       action: 'updated',
       conflicts: [],
+      markers: 0,
       note: expect.any(String),
     })
     expect(report.writes).toEqual(['src/app.ts', '.shipshape/base/src/app.ts', '.shipshape/manifest.json'])
@@ -153,11 +154,90 @@ describe('shipshape regen', () => {
     editFile(join(dir, 'src/app.ts'), (t) => t.replace(oldLine, '// the user changed that line'))
     const result = runCli(['regen', 'billing', '--allow-dirty'], workspace)
     expect(result.status).toBe(21)
-    expect(result.stderr).toMatch(/conflict with the template/)
+    expect(result.stderr).toMatch(
+      /1 file\(s\) in apps\/billing conflict with the template:\n {2}src\/app\.ts \(merged\): 1 hunk\(s\) between <<<<<<< yours and >>>>>>> template markers written into it/,
+    )
     expect(result.stderr).not.toMatch(noStack)
     expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).toMatch(
       /<<<<<<< yours\n\/\/ the user changed that line\n\|\|\|\|\|\|\| base\n.*\n=======\n>>>>>>> template\n/,
     )
+  })
+})
+
+// Each message is checked against what is on disk afterwards: markers are promised only where they are.
+describe('the conflict message tells the truth for each ownership class', () => {
+  const markers = /<<<<<<<|>>>>>>>/
+
+  it('merged, under --check: markers would be written, and none are', async () => {
+    const { workspace, dir } = await createOutdatedService()
+    editFile(join(dir, 'src/app.ts'), (t) => t.replace(oldLine, '// the user changed that line'))
+    const result = runCli(['regen', 'billing', '--check'], workspace)
+    expect(result.status).toBe(21)
+    expect(result.stderr).toMatch(/conflict with the template \(nothing written\):/)
+    expect(result.stderr).toMatch(
+      /src\/app\.ts \(merged\): a regen would write 1 hunk\(s\) between <<<<<<< yours/,
+    )
+    expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).not.toMatch(markers)
+  })
+
+  /** A service whose copy of `path` changed the line the template has since dropped; then a real regen. */
+  async function regenAfterBothChanged(path: string, rendered: string, comment: string) {
+    const line = `${comment} a line the old template had`
+    const { workspace, dir } = await createOutdatedService({ older: { path, edit: (t) => `${t}${line}\n` } })
+    const file = join(dir, rendered)
+    editFile(file, (t) => t.replace(line, `${comment} the user changed that line`))
+    const edited = readFileSync(file, 'utf8')
+    return { workspace, file, edited, result: runCli(['regen', 'billing', '--allow-dirty'], workspace) }
+  }
+
+  it('managed, edited by the user and changed by the template: no markers, the file as it was, --force named', async () => {
+    const { workspace, file, edited, result } = await regenAfterBothChanged(
+      'otel-collector.yaml',
+      'otel-collector.yaml',
+      '#',
+    )
+    expect(result.status).toBe(21)
+    expect(result.stderr).toContain(
+      'otel-collector.yaml (managed): managed: you edited it and the template changed it; the file is left as it is (no markers), and every regen reports this until the file agrees with the template\'s version: "shipshape regen billing --force" replaces your edits with it',
+    )
+    expect(result.stderr).not.toMatch(markers)
+    expect(readFileSync(file, 'utf8')).toBe(edited)
+    const forced = runCli(['regen', 'billing', '--allow-dirty', '--force'], workspace)
+    expect(forced.status).toBe(0)
+    expect(readFileSync(file, 'utf8')).not.toContain('the user changed that line')
+  })
+
+  it('structured, a key both changed: no markers, the other keys merged, the key named', async () => {
+    const setStart = (value: string) => (text: string) => {
+      const manifest = JSON.parse(text)
+      manifest.scripts.start = value
+      return `${JSON.stringify(manifest, null, 2)}\n`
+    }
+    const older = { path: 'package.json', edit: setStart('node dist/old-server.js') }
+    const { workspace, dir } = await createOutdatedService({ older })
+    const file = join(dir, 'package.json')
+    editFile(file, setStart('node dist/my-server.js'))
+    const result = runCli(['regen', 'billing', '--allow-dirty'], workspace)
+    expect(result.status).toBe(21)
+    expect(result.stderr).toContain(
+      'package.json (structured): both changed scripts.start; yours is kept; the other keys are merged (no markers)',
+    )
+    expect(result.stderr).not.toMatch(markers)
+    expect(JSON.parse(readFileSync(file, 'utf8')).scripts.start).toBe('node dist/my-server.js')
+  })
+
+  it('seeded, edited by the user and changed by the template: kept, and said so; no conflict', async () => {
+    const { file, edited, result } = await regenAfterBothChanged(
+      'src/routes/{{resource}}.ts',
+      'src/routes/items.ts',
+      '//',
+    )
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(
+      /kept\s+src\/routes\/items\.ts {2}\(seeded: yours; regen leaves it as it is\)/,
+    )
+    expect(result.stderr).toBe('')
+    expect(readFileSync(file, 'utf8')).toBe(edited)
   })
 })
 

@@ -9,17 +9,23 @@ import { createTempWorkspace } from './run-cli.ts'
 export const oldLine = '// a line the old template had'
 
 /**
- * A service generated from an OLDER template: a copy of templates/ whose src/app.ts ends with one more line.
- * To the CLI (which renders the real templates) the template has since improved by dropping that line.
+ * A service generated from an OLDER template: a copy of templates/ whose src/app.ts ends with one more line (or
+ * whose `older.path` had `older.edit`). To the CLI (which renders the real templates) the template has since
+ * improved by dropping it.
  */
 export async function createOutdatedService(
-  options: { fresh?: boolean; without?: string } = {},
+  options: {
+    fresh?: boolean
+    without?: string
+    older?: { path: string; edit: (text: string) => string }
+  } = {},
 ): Promise<{ workspace: string; dir: string }> {
   const workspace = createTempWorkspace()
   const templatesRoot = join(mkdtempSync(join(tmpdir(), 'shipshape-old-templates-')), 'templates')
   cpSync(findTemplatesRoot(), templatesRoot, { recursive: true })
-  const app = join(templatesRoot, 'service/src/app.ts')
-  if (!options.fresh) writeFileSync(app, `${readFileSync(app, 'utf8')}${oldLine}\n`)
+  const older = options.older ?? { path: 'src/app.ts', edit: (text: string) => `${text}${oldLine}\n` }
+  const changed = join(templatesRoot, 'service', older.path)
+  if (!options.fresh) writeFileSync(changed, older.edit(readFileSync(changed, 'utf8')))
   if (options.without) rmSync(join(templatesRoot, 'service', options.without))
   const result = await createService({
     cwd: workspace,

@@ -4,6 +4,7 @@ import { testSchema } from './_test-schema.ts'
 import {
   ConfigError,
   defineEnv,
+  defineEnvFragment,
   defineServiceEnv,
   env,
   getSecretVariables,
@@ -40,13 +41,21 @@ describe('renderConfigEnv', () => {
 
 describe('getSecretVariables', () => {
   test('the service schema: secrets and the URLs that carry credentials, optional as the schema says', () => {
-    const schema = defineServiceEnv({ defaultPort: 3000, fields: {} })
+    const hooks = defineEnvFragment(() => ({
+      HOOK_SECRET: env.secret({ minLength: 24, description: 'Signs deliveries.' }),
+      HOOK_SECRET_PREVIOUS: env.secret({ minLength: 24, optional: true, description: 'The one before.' }),
+    }))
+    const schema = defineServiceEnv({
+      defaultPort: 3000,
+      fragments: [hooks],
+      fields: { API_KEY: env.secret({ minLength: 24, description: 'Calls the provider.' }) },
+    })
     expect(getSecretVariables(schema)).toEqual([
       { name: 'DATABASE_URL', optional: true },
       { name: 'REDIS_URL', optional: true },
-      { name: 'JWT_SECRET', optional: false },
-      { name: 'WEBHOOK_SECRET', optional: false },
-      { name: 'WEBHOOK_SECRET_PREVIOUS', optional: true },
+      { name: 'HOOK_SECRET', optional: false },
+      { name: 'HOOK_SECRET_PREVIOUS', optional: true },
+      { name: 'API_KEY', optional: false },
     ])
     const configKeys = Object.keys(parseEnv(renderConfigEnv(schema)))
     const secretNames = getSecretVariables(schema).map((variable) => variable.name)

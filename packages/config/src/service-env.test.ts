@@ -1,17 +1,40 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import { ConfigError } from './errors.ts'
 import { env } from './fields.ts'
+import { defineEnvFragment } from './fragment.ts'
 import { loadEnv } from './load.ts'
 import { defineServiceEnv } from './service-env.ts'
 
+// A building block's variables, as @shipshape/auth/env declares its own: one derived from the port, one
+// secret, and a production rule of its own.
+const sessionEnv = defineEnvFragment(
+  ({ defaultPort }) => ({
+    SESSION_ORIGIN: env.string({ default: `http://127.0.0.1:${defaultPort}`, description: 'Own origin.' }),
+    SESSION_SECRET: env.secret({ minLength: 32, description: 'Signs sessions.' }),
+    SESSION_SECURE: env.boolean({ default: true, description: 'Secure cookies.' }),
+  }),
+  {
+    rules: [
+      (config) =>
+        config.APP_ENV === 'production' && config.SESSION_SECURE === false
+          ? [{ variable: 'SESSION_SECURE', message: 'must be true in production' }]
+          : [],
+    ],
+  },
+)
+const hookEnv = defineEnvFragment(() => ({
+  HOOK_SECRET: env.secret({ minLength: 24, description: 'Signs deliveries.' }),
+}))
+
 const schema = defineServiceEnv({
   defaultPort: 4100,
+  fragments: [sessionEnv, hookEnv],
   fields: { PAYMENTS_URL: env.url({ optional: true, description: 'The payments provider.' }) },
 })
 
 const secrets = {
-  JWT_SECRET: 'a'.repeat(16) + 'b'.repeat(24),
-  WEBHOOK_SECRET: 'whsec_c2VjcmV0LWZvci13ZWJob29rcw==',
+  SESSION_SECRET: 'a'.repeat(16) + 'b'.repeat(24),
+  HOOK_SECRET: 'whsec_c2VjcmV0LWZvci13ZWJob29rcw==',
 }
 
 function getIssues(source: Record<string, string>): string[] {
@@ -49,14 +72,40 @@ describe('defineServiceEnv', () => {
     expect(config.PAYMENTS_URL).toBeUndefined()
   })
 
-  it('production names every missing secret and refuses insecure cookies', () => {
+  it("production names every missing secret of the fragments and applies each fragment's rules", () => {
     expect(
       getIssues({
         APP_ENV: 'production',
         DATABASE_URL: 'postgres://a:b@db:5432/app',
-        COOKIE_SECURE: 'false',
+        SESSION_SECURE: 'false',
       }).sort(),
-    ).toEqual(['COOKIE_SECURE', 'JWT_SECRET', 'WEBHOOK_SECRET'])
+    ).toEqual(['HOOK_SECRET', 'SESSION_SECRET', 'SESSION_SECURE'])
+  })
+
+  it('orders the shared variables, then each fragment in the order given, then the service fields', () => {
+    const names = Object.keys(schema.fields)
+    expect(names.slice(0, 2)).toEqual(['APP_ENV', 'PORT'])
+    expect(names.slice(-5)).toEqual([
+      'SESSION_ORIGIN',
+      'SESSION_SECRET',
+      'SESSION_SECURE',
+      'HOOK_SECRET',
+      'PAYMENTS_URL',
+    ])
+    expect(names).toContain('SHUTDOWN_GRACE_MS')
+    expectTypeOf(loadEnv(schema, {}).SESSION_SECURE).toEqualTypeOf<boolean>()
+    expectTypeOf(loadEnv(schema, {}).PAYMENTS_URL).toEqualTypeOf<string | undefined>()
+  })
+
+  it('brings no variable of a building block without its fragment', () => {
+    const bare = defineServiceEnv({ defaultPort: 4100, fields: {} })
+    expect(Object.keys(bare.fields)).not.toContain('SESSION_SECRET')
+    expect(Object.keys(bare.fields)).not.toContain('JWT_SECRET')
+    expect(
+      loadEnv(bare, { APP_ENV: 'production', DATABASE_URL: 'postgres://a:b@db:5432/app' }),
+    ).toMatchObject({
+      APP_ENV: 'production',
+    })
   })
 
   it('production with PostgreSQL and its secrets loads, and allows the service its own origin', () => {
@@ -66,8 +115,8 @@ describe('defineServiceEnv', () => {
       ...secrets,
     })
     expect(config.DATABASE_URL).toBe('postgres://a:b@db:5432/app')
-    expect(config.AUTH_ORIGINS).toEqual(['http://127.0.0.1:4100', 'http://localhost:4100'])
-    expect(config.WEBHOOK_SECRET_PREVIOUS).toBeUndefined()
+    expect(config.SESSION_ORIGIN).toBe('http://127.0.0.1:4100')
+    expect(config.HOOK_SECRET).toBe(secrets.HOOK_SECRET)
   })
 
   it('gives the database budgets that fit the 2 s of the contract, and keeps the client timeout last', () => {

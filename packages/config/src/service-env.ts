@@ -1,8 +1,12 @@
 import type { EnvIssue } from './errors.ts'
 import { env } from './fields.ts'
-import { defineEnv, type EnvFields, type EnvSchema } from './schema.ts'
+import type { EnvFragment, ServiceEnvContext } from './fragment.ts'
+import { defineEnv, type EnvFields, type EnvRule, type EnvSchema } from './schema.ts'
 
-/** The variables every shipshape service reads; the service adds its own beside them. */
+/**
+ * The variables every shipshape service reads: the server's and the database's. The building blocks a
+ * service uses bring theirs as fragments (auth, webhooks); the service adds its own beside them.
+ */
 export function getServiceFields(defaultPort: number) {
   return {
     PORT: env.port({ default: defaultPort, description: 'TCP port the HTTP server listens on.' }),
@@ -79,36 +83,6 @@ export function getServiceFields(defaultPort: number) {
       default: 'info',
       description: 'Least severe log level written.',
     }),
-    JWT_SECRET: env.secret({
-      minLength: 32,
-      description: 'Signs access tokens (HS256). Generate one with: openssl rand -base64 48',
-    }),
-    AUTH_ORIGINS: env.list({
-      default: [`http://127.0.0.1:${defaultPort}`, `http://localhost:${defaultPort}`],
-      item: 'origin',
-      description:
-        "Origins allowed to send cookie-authenticated writes: the service's own (CORS_ORIGINS are allowed too).",
-    }),
-    PASSWORD_MIN_LENGTH: env.integer({
-      default: 15,
-      min: 8,
-      max: 128,
-      description: 'Shortest password accepted at sign-up and on change.',
-    }),
-    COOKIE_SECURE: env.boolean({
-      default: true,
-      description:
-        'Secure cookies with the __Host-/__Secure- prefixes; false only for plain-HTTP development.',
-    }),
-    WEBHOOK_SECRET: env.secret({
-      minLength: 24,
-      description: 'Standard Webhooks secret (whsec_...) that signs deliveries to POST /webhooks/partner.',
-    }),
-    WEBHOOK_SECRET_PREVIOUS: env.secret({
-      minLength: 24,
-      optional: true,
-      description: 'The previous webhook secret, still accepted while the sender rotates to the new one.',
-    }),
     SHUTDOWN_GRACE_MS: env.integer({
       default: 10_000,
       min: 0,
@@ -136,39 +110,57 @@ function checkQueryTimeout(config: object): EnvIssue[] {
   ]
 }
 
-/**
- * A service's environment: the shared variables, the service's own `fields`, and the production rules of
- * the service contract (no embedded database and no insecure cookies in production; secrets are checked by
- * their own fields).
- */
-export function defineServiceEnv<F extends EnvFields>(options: {
-  defaultPort: number
-  fields: F
-}): EnvSchema<ServiceFields & F> {
-  return defineEnv(
-    { ...getServiceFields(options.defaultPort), ...options.fields },
+/** Any fragment, whatever its fields (a fragment's rules read its own fields, so they do not widen). */
+interface AnyEnvFragment {
+  getFields(service: ServiceEnvContext): EnvFields
+  readonly rules: readonly unknown[]
+}
+
+type FieldsOf<T> = T extends EnvFragment<infer F> ? F : never
+type Intersect<U> = (U extends unknown ? (union: U) => void : never) extends (all: infer I) => void
+  ? I
+  : never
+/** The fields of every fragment of P, as one object type (`unknown` when there is none). */
+export type FragmentFields<P extends readonly AnyEnvFragment[]> = Intersect<FieldsOf<P[number]>>
+
+/** The embedded database is for development: production runs on PostgreSQL. */
+function checkProductionDatabase(config: object): EnvIssue[] {
+  const { APP_ENV: appEnv, DATABASE_URL: url } = config as { APP_ENV: string; DATABASE_URL?: string }
+  if (appEnv !== 'production' || url) return []
+  return [
     {
-      rules: [
-        (config) =>
-          config.APP_ENV === 'production' && config.COOKIE_SECURE === false
-            ? [
-                {
-                  variable: 'COOKIE_SECURE',
-                  message: 'must be true in production: session cookies never travel over plain HTTP',
-                },
-              ]
-            : [],
-        checkQueryTimeout,
-        (config) =>
-          config.APP_ENV === 'production' && !config.DATABASE_URL
-            ? [
-                {
-                  variable: 'DATABASE_URL',
-                  message: 'is required in production: the embedded database is for development only',
-                },
-              ]
-            : [],
-      ],
+      variable: 'DATABASE_URL',
+      message: 'is required in production: the embedded database is for development only',
     },
-  )
+  ]
+}
+
+/**
+ * A service's environment, in this order: the shared variables, each fragment's (auth's, webhooks'...), then
+ * the service's own `fields`. The rules are the shared ones (no embedded database in production, the client
+ * timeout after the server's) and each fragment's; secrets are checked by their own fields.
+ */
+export function defineServiceEnv<
+  F extends EnvFields,
+  const P extends readonly AnyEnvFragment[] = [],
+>(options: {
+  defaultPort: number
+  /** The fragments of the building blocks the service uses, e.g. `[authEnv, webhooksEnv]`. */
+  fragments?: P
+  fields: F
+}): EnvSchema<ServiceFields & FragmentFields<P> & F> {
+  type Fields = ServiceFields & FragmentFields<P> & F
+  const service: ServiceEnvContext = { defaultPort: options.defaultPort }
+  const fragments = options.fragments ?? []
+  const fields = Object.assign(
+    {},
+    getServiceFields(options.defaultPort),
+    ...fragments.map((fragment) => fragment.getFields(service)),
+    options.fields,
+  ) as Fields
+  // Each fragment's rules read only its own fields, which the whole schema holds.
+  const fragmentRules = fragments.flatMap((fragment) => fragment.rules) as EnvRule<Fields>[]
+  return defineEnv(fields, {
+    rules: [checkQueryTimeout, checkProductionDatabase, ...fragmentRules],
+  })
 }

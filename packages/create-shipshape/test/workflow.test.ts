@@ -116,7 +116,7 @@ describe('the workspace CI workflow', () => {
     const named = runs().flatMap((run) => [...run.matchAll(/\bpnpm (?!install|turbo|audit)([\w:-]+)/g)])
     expect(named.length).toBeGreaterThan(0)
     for (const [, script] of named) expect(scripts, script).toHaveProperty(script as string)
-    expect(scripts.lint).toBe('biome ci --formatter-enabled=false .')
+    expect(scripts.lint).toBe('biome ci .')
   })
 
   it('builds each service image from the workspace root and keeps a CycloneDX SBOM of it', () => {

@@ -37,6 +37,18 @@ describe('the workspace lint (pnpm lint)', () => {
     expect(result.status, result.stdout + result.stderr).toBe(0)
   })
 
+  it('fails on a file Biome would format differently: the formatter is part of the lint', () => {
+    const file = join(dir, 'apps/api/src/unformatted.ts')
+    writeFileSync(file, 'export const answer = {value:42}\n')
+    try {
+      const result = lint()
+      expect(result.stdout + result.stderr).toMatch(/unformatted\.ts format/)
+      expect(result.status).not.toBe(0)
+    } finally {
+      writeFileSync(file, '')
+    }
+  })
+
   it("fails on process.env in a service's source, the one thing @shipshape/config should read", () => {
     const file = join(dir, 'apps/api/src/read-env.ts')
     writeFileSync(file, 'export const port = process.env.PORT\n')

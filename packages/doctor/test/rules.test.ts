@@ -31,7 +31,7 @@ const trips: Record<string, Record<string, string[]>> = {
     trips: ['src/config.ts:2', 'src/config.ts:3'],
     'trips-shipshape': ['src/config.ts:6'],
   },
-  'env-unused': { trips: ['.env.example:2'] },
+  'env-unused': { trips: ['.env.example:2'], 'trips-shipshape': ['.env.example:17'] },
   'private-key-committed': { trips: ['certs/server.key:1'] },
   'runtime-mismatch': { trips: ['.github/workflows/ci.yml:10', 'Dockerfile:1', 'package.json:5'] },
   'no-migrations': { trips: ['package.json:5', 'package.json:7'] },
@@ -45,6 +45,7 @@ const passes: Record<string, string[]> = {
   'email-not-unique': ['passes-sql', 'passes-drizzle'],
   'docker-no-healthcheck': ['passes', 'passes-k8s'],
   'no-graceful-shutdown': ['passes', 'passes-test-helpers'],
+  'env-unused': ['passes', 'passes-shipshape'],
 }
 
 describe.each(Object.entries(trips))('%s', (rule, fixtures) => {

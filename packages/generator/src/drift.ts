@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { classifyFiles, finishRender } from './finish-render.ts'
 import { createManifest, hashContent, manifestPath, type ServiceManifest } from './manifest.ts'
 import { renderTemplate } from './render.ts'
 import { loadTemplate } from './template.ts'
@@ -30,7 +31,9 @@ export async function checkDrift(
   const template = loadTemplate(manifest.template.name, templatesRoot)
   const staging = await mkdtemp(join(tmpdir(), 'shipshape-drift-'))
   try {
-    const files = await renderTemplate(template, manifest.answers, staging, options)
+    const rendered = await renderTemplate(template, manifest.answers, staging, options)
+    const allComponents = template.components.map((component) => component.name)
+    const files = await finishRender(template, classifyFiles(template, rendered), allComponents)
     const expected = createManifest(template, manifest.answers, files)
     const report: DriftReport = {
       templateChanged: [],

@@ -18,6 +18,7 @@ const template: TemplateDefinition = {
   ownership: [],
   renames: {},
   images: {},
+  biome: {},
 }
 const compose = '# stack\nservices:\n  app:\n    image: app # ours\n  redis:\n    image: redis\n'
 

@@ -1,6 +1,6 @@
 import { getComponentEntries } from './entries.ts'
 import { hashContent } from './manifest.ts'
-import { withPresentEntries } from './plan-update.ts'
+import { renderPresent } from './plan-update.ts'
 import { readServiceFile } from './service-state.ts'
 import { loadUpdateContext, type UpdateContext } from './update-service.ts'
 
@@ -32,7 +32,7 @@ export async function listComponents(options: {
 }): Promise<ServiceStatus> {
   const loaded = await loadUpdateContext({ ...options, check: true })
   const present = Object.keys(loaded.state.manifest.components)
-  const context = { ...loaded, rendered: withPresentEntries(loaded, present) }
+  const context = { ...loaded, rendered: await renderPresent(loaded, present) }
   const components: ComponentStatus[] = []
   for (const component of context.template.components) {
     components.push(await getStatus(context, component.name, component.description))

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { ServiceAnswers } from './answers.ts'
 import { getComponentEntries } from './entries.ts'
-import { getComponentOf, getOwnershipOf, type LoadedTemplate, type OwnershipClass } from './template.ts'
+import { classifyFiles } from './finish-render.ts'
+import type { LoadedTemplate, OwnershipClass } from './template.ts'
 
 /** Where a service keeps what the generator wrote: the manifest and, under base/, each file as generated. */
 export const manifestDir = '.shipshape'
@@ -46,12 +47,7 @@ export function createManifest(
   const entries = Object.fromEntries(
     componentNames.map((name) => [name, getComponentEntries(template, name)]),
   )
-  const records = files.map((file) => ({
-    ...file,
-    component: getComponentOf(template, file.path),
-    class: getOwnershipOf(template, file.path),
-  }))
-  return buildManifest(template, answers, versions, records, entries)
+  return buildManifest(template, answers, versions, classifyFiles(template, files), entries)
 }
 
 export type ManifestRecord = RenderedFile & { component: string; class: OwnershipClass }

@@ -4,8 +4,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultPort, type ServiceAnswers, type ServiceInput, validateAnswers } from './answers.ts'
-import { removeAbsentEntries } from './entries.ts'
 import { GeneratorError } from './errors.ts'
+import { classifyFiles, finishRender } from './finish-render.ts'
 import {
   createManifest,
   manifestPath,
@@ -68,7 +68,7 @@ export async function createService(options: NewServiceOptions): Promise<NewServ
     const componentNames = selectComponents(template, options.components)
     const selected = rendered.filter((file) => componentNames.includes(getComponentOf(template, file.path)))
     await removeUnselected(staging, rendered, selected)
-    const files = await removeAbsentEntriesIn(staging, template, selected, componentNames)
+    const files = await finishIn(staging, template, selected, componentNames)
     const manifest = createManifest(template, answers, files, componentNames)
     const paths = [...files.map((f) => f.path), manifestPath].sort()
     const settings = planWorkspaceSettings(
@@ -143,20 +143,18 @@ function selectComponents(template: LoadedTemplate, wanted: string[] | undefined
   return all.filter((name) => wanted.includes(name))
 }
 
-/** Shared files lose the entries of the components left out (rewritten in staging only when they do). */
-async function removeAbsentEntriesIn(
+/** The selected files as the service gets them (see finishRender), rewritten in staging where they change. */
+async function finishIn(
   staging: string,
   template: LoadedTemplate,
   files: RenderedFile[],
   present: string[],
 ): Promise<RenderedFile[]> {
-  const result: RenderedFile[] = []
-  for (const file of files) {
-    const content = removeAbsentEntries(template, file.path, file.content, present)
-    if (content !== file.content) await writeFile(join(staging, file.path), content)
-    result.push({ path: file.path, content })
+  const finished = await finishRender(template, classifyFiles(template, files), present)
+  for (const [index, file] of finished.entries()) {
+    if (file.content !== files[index]?.content) await writeFile(join(staging, file.path), file.content)
   }
-  return result
+  return finished.map(({ path, content }) => ({ path, content }))
 }
 
 async function removeUnselected(staging: string, rendered: RenderedFile[], kept: RenderedFile[]) {

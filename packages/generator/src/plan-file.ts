@@ -1,3 +1,4 @@
+import { syncFilesTable } from './ownership-marks.ts'
 import { isJournal, mergeStructured } from './structured-merge.ts'
 import type { OwnershipClass } from './template.ts'
 import { mergeText } from './text-merge.ts'
@@ -33,15 +34,20 @@ export type FilePlan = FileInput & {
   /** The merge base recorded afterwards; undefined: no longer recorded. */
   nextBase: string | undefined
   conflicts: string[]
+  /** Conflicting hunks written into `next` between `<<<<<<< yours` and `>>>>>>> template` markers. */
+  markers: number
   note: string
 }
 
-type Outcome = Pick<FilePlan, 'action' | 'next' | 'nextBase' | 'note'> & { conflicts?: string[] }
+type Outcome = Pick<FilePlan, 'action' | 'next' | 'nextBase' | 'note'> & {
+  conflicts?: string[]
+  markers?: number
+}
 
 /** Decides one file. Pure apart from the line merge, which runs `git merge-file` on temporary files. */
 export async function planFile(input: FileInput, options: { force?: boolean } = {}): Promise<FilePlan> {
   const outcome = await decide(input, options.force === true)
-  return { ...input, conflicts: [], ...outcome }
+  return { ...input, conflicts: [], markers: 0, ...outcome }
 }
 
 async function decide(input: FileInput, force: boolean): Promise<Outcome> {
@@ -58,7 +64,7 @@ async function decide(input: FileInput, force: boolean): Promise<Outcome> {
     }
   }
   if (ours === theirs) return { action: 'unchanged', next: ours, nextBase: theirs, note: '' }
-  if (input.class === 'seeded') return kept(ours, theirs, 'seeded: the file is yours, regen never touches it')
+  if (input.class === 'seeded') return decideSeeded(input, ours, theirs)
   if (input.class === 'managed' && force)
     return {
       action: 'overwritten',
@@ -71,9 +77,7 @@ async function decide(input: FileInput, force: boolean): Promise<Outcome> {
   if (base === ours)
     return { action: 'updated', next: theirs, nextBase: theirs, note: "took the template's new version" }
   if (input.class === 'managed')
-    return conflict(ours, base, [
-      "managed: you edited it and the template changed it; --force takes the template's",
-    ])
+    return conflict(ours, base, ['managed: you edited it and the template changed it'])
   if (input.class === 'structured')
     return (await decideStructured(input, ours, theirs)) ?? decideText(base, ours, theirs)
   return decideText(base, ours, theirs)
@@ -96,6 +100,18 @@ function decideRemoved(input: FileInput): Outcome {
     next: ours,
     nextBase: undefined,
     note: 'the template no longer has it; your copy is kept and now yours',
+  }
+}
+
+/** A seeded file is the service's: only its files section (README) follows the template. */
+function decideSeeded(input: FileInput, ours: string, theirs: string): Outcome {
+  const next = syncFilesTable(ours, input.base, theirs)
+  if (next === ours) return kept(ours, theirs, 'seeded: yours; regen leaves it as it is')
+  return {
+    action: 'updated',
+    next,
+    nextBase: theirs,
+    note: 'seeded: yours; regen rewrote only its "Files and who owns them" section',
   }
 }
 
@@ -142,8 +158,9 @@ async function decideText(base: string | undefined, ours: string, theirs: string
     action: 'conflict',
     next: merged.content,
     nextBase: theirs,
-    note: 'conflict markers written',
-    conflicts: [`${merged.conflicts} conflicting hunk(s) marked with <<<<<<< yours / >>>>>>> template`],
+    note: 'both changed the same lines',
+    conflicts: [`${merged.conflicts} hunk(s) both changed`],
+    markers: merged.conflicts,
   }
 }
 

@@ -1,4 +1,5 @@
-import { getComponentEntries, getEntryFiles, removeAbsentEntries } from './entries.ts'
+import { getComponentEntries, getEntryFiles } from './entries.ts'
+import { finishRender } from './finish-render.ts'
 import {
   baseDir,
   buildManifest,
@@ -6,6 +7,7 @@ import {
   manifestPath,
   type ServiceManifest,
 } from './manifest.ts'
+import { hasFilesTable } from './ownership-marks.ts'
 import { type FileInput, type FilePlan, planFile } from './plan-file.ts'
 import type { RenderedEntry } from './render-service.ts'
 import { readServiceFile, type ServiceState } from './service-state.ts'
@@ -29,7 +31,7 @@ type Recorded = { component: string; class: OwnershipClass }
 /** Plans every file of the chosen components, the manifest after, and the writes that get there. */
 export async function planUpdate(input: UpdateInput): Promise<UpdatePlan> {
   const present = [...new Set([...Object.keys(input.state.manifest.components), ...input.components])]
-  const inputs = await collectInputs({ ...input, rendered: withPresentEntries(input, present) })
+  const inputs = await collectInputs({ ...input, rendered: await renderPresent(input, present) })
   const files: FilePlan[] = []
   for (const file of inputs) files.push(await planFile(file, { force: input.force }))
   const manifest = planManifest(input, files)
@@ -51,7 +53,9 @@ async function collectInputs(input: UpdateInput): Promise<FileInput[]> {
   const oldPaths = [...recorded].filter(([, r]) => components.includes(r.component)).map(([path]) => path)
   const entryFiles = getEntryFiles(input.template, components)
   const newPaths = [...rendered.values()]
-    .filter((e) => components.includes(e.component) || entryFiles.includes(e.path))
+    .filter(
+      (e) => components.includes(e.component) || entryFiles.includes(e.path) || hasFilesTable(e.content),
+    )
     .map((e) => e.path)
   const renamedFrom = new Map<string, string>()
   for (const [from, to] of input.renames) {
@@ -79,17 +83,13 @@ async function collectInputs(input: UpdateInput): Promise<FileInput[]> {
   )
 }
 
-/** Today's render with the shared files' entries of components the service will still lack removed. */
-export function withPresentEntries(
+/** Today's render as a service with the `present` components gets it (see finishRender). */
+export async function renderPresent(
   input: Pick<UpdateInput, 'template' | 'rendered'>,
   present: string[],
-): Map<string, RenderedEntry> {
-  const result = new Map<string, RenderedEntry>()
-  for (const [path, entry] of input.rendered) {
-    const content = removeAbsentEntries(input.template, path, entry.content, present)
-    result.set(path, content === entry.content ? entry : { ...entry, content })
-  }
-  return result
+): Promise<Map<string, RenderedEntry>> {
+  const finished = await finishRender(input.template, [...input.rendered.values()], present)
+  return new Map(finished.map((entry) => [entry.path, entry]))
 }
 
 function planManifest(input: UpdateInput, files: FilePlan[]): ServiceManifest {

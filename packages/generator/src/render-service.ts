@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ServiceAnswers } from './answers.ts'
+import { type ClassifiedFile, classifyFiles } from './finish-render.ts'
 import { getTemplateData, renderTemplate } from './render.ts'
 import { assertInsideService } from './service-state.ts'
-import { getComponentOf, getOwnershipOf, type LoadedTemplate, type OwnershipClass } from './template.ts'
+import type { LoadedTemplate } from './template.ts'
 
-export type RenderedEntry = { path: string; content: string; component: string; class: OwnershipClass }
+export type RenderedEntry = ClassifiedFile
 
 /** What the template renders today for the service's answers, keyed by path, with component and class. */
 export async function renderForService(
@@ -17,12 +18,7 @@ export async function renderForService(
   const staging = await mkdtemp(join(tmpdir(), 'shipshape-render-'))
   try {
     const files = await renderTemplate(template, answers, staging, options)
-    const entries = files.map((file) => ({
-      ...file,
-      component: getComponentOf(template, file.path),
-      class: getOwnershipOf(template, file.path),
-    }))
-    return new Map(entries.map((entry) => [entry.path, entry]))
+    return new Map(classifyFiles(template, files).map((entry) => [entry.path, entry]))
   } finally {
     await rm(staging, { recursive: true, force: true })
   }

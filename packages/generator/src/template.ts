@@ -24,6 +24,8 @@ export type TemplateDefinition = {
   renames: Record<string, string>
   /** Every container image the template names, pinned by digest, with where the digest was taken from. */
   images: Record<string, { ref: string; source: string }>
+  /** The Biome configuration (the template's style) every render is formatted with. */
+  biome: object
 }
 
 export type LoadedTemplate = TemplateDefinition & { dir: string }

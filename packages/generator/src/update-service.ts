@@ -30,6 +30,11 @@ export type FileReport = {
   class: OwnershipClass
   action: FileAction
   conflicts: string[]
+  /**
+   * Conflicting hunks between `<<<<<<< yours` and `>>>>>>> template` markers in the file (written when the
+   * report's `written` is true; under check or dry-run they would be). 0: a conflict leaves the file as it is.
+   */
+  markers: number
   note: string
 }
 
@@ -79,13 +84,14 @@ export async function updateComponents(
   if (writing) await writeAllOrNothing(context.state.dir, plan.writes)
   const files = plan.files
     .filter((file) => file.action !== 'unchanged' || file.note !== '' || file.from !== undefined)
-    .map(({ path, from, component, class: ownership, action, conflicts, note }) => ({
+    .map(({ path, from, component, class: ownership, action, conflicts, markers, note }) => ({
       path,
       ...(from ? { from } : {}),
       component,
       class: ownership,
       action,
       conflicts,
+      markers,
       note,
     }))
   const hasConflicts = plan.files.some((file) => file.action === 'conflict')

@@ -9,6 +9,7 @@ import {
   createNotStoredProblem,
 } from './problem.ts'
 import { captureResponse, readPayload, sendStoredResponse } from './response.ts'
+import { runHoldingKey } from './root-guard.ts'
 import type { ClaimResult, KeyClaim } from './store.ts'
 import { claimKey, completeKey } from './store.ts'
 import type { OpenTransaction } from './transaction.ts'
@@ -27,10 +28,17 @@ interface RunningHandler {
 const pendingKeys = new WeakMap<FastifyRequest, PendingKey>()
 const runningHandlers = new WeakMap<FastifyRequest, RunningHandler>()
 
-/** Wraps a route handler so the plugin knows when it has stopped using the transaction. */
+/**
+ * Wraps a route handler so the plugin knows when it has stopped using the transaction, and runs it, when its
+ * request holds a key, where the root database refuses queries (root-guard.ts).
+ */
 export function trackHandler(handler: RouteHandlerMethod): RouteHandlerMethod {
   return function trackedHandler(this: FastifyInstance, request, reply) {
-    const result = handler.call(this, request, reply)
+    const pending = pendingKeys.get(request)
+    const result =
+      pending === undefined
+        ? handler.call(this, request, reply)
+        : runHoldingKey(pending.transaction, () => handler.call(this, request, reply))
     if (isPromiseLike(result)) {
       let settled = false
       const settle = () => {

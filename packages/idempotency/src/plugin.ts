@@ -6,6 +6,7 @@ import type { IdempotencyTransaction } from './database.ts'
 import { createOnSend, createPreHandler, releaseUnsentKey, trackHandler } from './handlers.ts'
 import type { IdempotencyOptions } from './options.ts'
 import { resolveOptions } from './options.ts'
+import { guardRootDatabase } from './root-guard.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,6 +38,7 @@ const idempotencyDocs: RouteDocs = {
 
 async function registerIdempotency(fastify: FastifyInstance, options: IdempotencyOptions): Promise<void> {
   const resolved = resolveOptions(options)
+  guardRootDatabase(resolved.db)
   const preHandler = createPreHandler(resolved)
   fastify.decorateRequest('idempotencyTx', null)
   fastify.addHook('onRoute', (route) => {

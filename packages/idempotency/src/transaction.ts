@@ -2,6 +2,8 @@ import type { IdempotencyDatabase, IdempotencyTransaction } from './database.ts'
 
 export interface OpenTransaction {
   readonly tx: IdempotencyTransaction
+  /** True until commit() or rollback() is called. */
+  isOpen(): boolean
   /** Commits; rejects when COMMIT fails (then nothing of the transaction is kept). */
   commit(): Promise<void>
   /** Rolls back; never rejects: if the connection is gone, the server has already aborted the transaction. */
@@ -30,14 +32,18 @@ export async function openTransaction(db: IdempotencyDatabase): Promise<OpenTran
   const failedEarly = settled.then((error) => Promise.reject(error ?? new Error('transaction ended early')))
   failedEarly.catch(() => undefined)
   const tx = await Promise.race([ready.promise, failedEarly])
+  let open = true
   return {
     tx,
+    isOpen: () => open,
     async commit() {
+      open = false
       decision.resolve(true)
       const error = await settled
       if (error !== undefined) throw error
     },
     async rollback() {
+      open = false
       decision.resolve(false)
       await settled
     },

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { BrokenCircuitError, BulkheadRejectedError, type IPolicy } from 'cockatiel'
 import { AttemptError, type OutboundResponse, performAttempt, resolveUrl } from './_attempt.ts'
 import { type BreakerStateName, createPolicies, type OutboundLogger } from './_policies.ts'
@@ -74,13 +74,17 @@ export function createClient(options: ClientOptions): OutboundClient {
       'outbound.client': options.name,
     }
     return tracer.startActiveSpan(method, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      // The callee continues this span's trace: `traceparent` (and whatever else the propagator the
+      // telemetry preload installed writes). fetch has no instrumentation that would add it.
+      const headers = buildHeaders(input)
+      propagation.inject(context.active(), headers)
       try {
         const response = await runPolicy(policy, options.name, () => {
           span.addEvent('attempt', { attempt: ++attempts })
           return performAttempt({
             url,
             method,
-            headers: buildHeaders(input),
+            headers,
             body: encodeBody(input.body),
             timeoutMs,
           })

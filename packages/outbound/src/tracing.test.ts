@@ -1,5 +1,6 @@
-import { context, trace } from '@opentelemetry/api'
+import { context, propagation, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reply, startUpstream } from './_test-upstream.ts'
@@ -21,6 +22,7 @@ afterAll(async () => {
   await provider.shutdown()
   trace.disable()
   context.disable()
+  propagation.disable()
 })
 
 describe('tracing', () => {
@@ -52,5 +54,32 @@ describe('tracing', () => {
       ['attempt', 3],
       ['breaker.state_change', 'open'],
     ])
+  })
+
+  it('sends the client span as the parent of the call: W3C traceparent on every attempt', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator())
+    exporter.reset()
+    let calls = 0
+    upstream.use((_request, response) => response.writeHead(++calls === 1 ? 503 : 200).end())
+    const client = createClient({
+      name: 'propagating',
+      baseUrl: upstream.url,
+      retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 10 },
+    })
+    const before = upstream.state.headers.length
+    expect((await client.request({ method: 'GET', path: '/' })).status).toBe(200)
+    const [span] = exporter.getFinishedSpans()
+    const { traceId, spanId } = span?.spanContext() ?? {}
+    const sent = upstream.state.headers.slice(before).map((headers) => headers.traceparent)
+    expect(sent).toEqual([`00-${traceId}-${spanId}-01`, `00-${traceId}-${spanId}-01`])
+  })
+
+  it('sends no trace header when no propagator is installed (telemetry off)', async () => {
+    propagation.disable()
+    upstream.use(reply(200))
+    const client = createClient({ name: 'quiet', baseUrl: upstream.url })
+    const before = upstream.state.headers.length
+    await client.request({ method: 'GET', path: '/' })
+    expect(upstream.state.headers.slice(before).map((headers) => headers.traceparent)).toEqual([undefined])
   })
 })

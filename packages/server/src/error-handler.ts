@@ -32,11 +32,14 @@ export function registerErrorHandling(app: FastifyInstance, options: ErrorHandli
 
 /**
  * Fastify answers router-level failures (bad percent-encoding, over-long parameters) before any hook runs;
- * this answers them in our format and with our headers.
+ * this answers them in our format and with our headers. No plugin's hook sees these answers either (auth's
+ * no-store for /auth, say), so they are no-store themselves: an error about a malformed URL is never worth
+ * caching.
  */
 export function createFrameworkErrorHandler(writeHeaders: ErrorHandlingOptions['writeHeaders']) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     writeHeaders(request, reply)
+    reply.header('cache-control', 'no-store')
     const { problem, isServerFault } = toProblem(error, undefined)
     if (isServerFault) request.log.error({ err: error }, 'request failed')
     sendProblem(request, reply, problem)

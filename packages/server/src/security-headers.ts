@@ -27,15 +27,12 @@ export function computeSecurityHeaders(
   return headers
 }
 
-/** Responses that must never be stored by a browser or a shared cache: readiness and everything under /auth. */
+/**
+ * The server's own responses that must never be stored by a browser or a shared cache: readiness, which
+ * must reflect this instant. A plugin marks its own routes (auth does /auth).
+ */
 export function isNoStorePath(url: string): boolean {
-  return (
-    url === '/readyz' ||
-    url.startsWith('/readyz?') ||
-    url === '/auth' ||
-    url.startsWith('/auth/') ||
-    url.startsWith('/auth?')
-  )
+  return url === '/readyz' || url.startsWith('/readyz?')
 }
 
 /** Sets the static headers, the request id and no-store; one call per request, no allocation. */

@@ -5,4 +5,9 @@ export {
   type TelemetryHandle,
   type TelemetryOptions,
 } from './start-telemetry.ts'
-export { getTraceContext, type TraceContext } from './trace-context.ts'
+export {
+  getTraceContext,
+  getTraceparent,
+  type TraceContext,
+  withTraceparent,
+} from './trace-context.ts'

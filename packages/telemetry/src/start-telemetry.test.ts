@@ -9,7 +9,14 @@ import type { FastifyInstance } from 'fastify'
 import type { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from './_test-database.ts'
-import { getTraceContext, shutdownTelemetry, startTelemetry, type TelemetryHandle } from './index.ts'
+import {
+  getTraceContext,
+  getTraceparent,
+  shutdownTelemetry,
+  startTelemetry,
+  type TelemetryHandle,
+  withTraceparent,
+} from './index.ts'
 
 const HTTP_SCOPE = '@opentelemetry/instrumentation-http'
 const FASTIFY_SCOPE = '@fastify/otel'
@@ -182,6 +189,39 @@ describe('startTelemetry in process', () => {
 
   it('registers no meter provider: traces only', () => {
     expect(metrics.getMeterProvider().getMeter('probe')).toBeInstanceOf(createNoopMeter().constructor)
+  })
+
+  it('carries a trace through a stored traceparent: work resumed later is a child of the span that stored it', async () => {
+    memory.reset()
+    const tracer = trace.getTracer('telemetry-test')
+    expect(getTraceparent()).toBeUndefined()
+    const stored = tracer.startActiveSpan('request', (span) => {
+      span.end()
+      return { traceparent: getTraceparent(), context: span.spanContext() }
+    })
+    expect(stored.traceparent).toBe(`00-${stored.context.traceId}-${stored.context.spanId}-01`)
+
+    // Later, from a timer in another trace (or none): the resumed span joins the stored one's trace.
+    const resumed = tracer.startActiveSpan('timer', (timer) => {
+      const child = withTraceparent(stored.traceparent, () => tracer.startSpan('deliver'))
+      child.end()
+      timer.end()
+      return child
+    })
+    expect(resumed.spanContext().traceId).toBe(stored.context.traceId)
+    const [deliver] = memory.getFinishedSpans().filter((span) => span.name === 'deliver')
+    expect(deliver?.parentSpanContext?.spanId).toBe(stored.context.spanId)
+    expect(deliver?.parentSpanContext?.isRemote).toBe(true)
+
+    // No traceparent, or an unreadable one: the work stays in the caller's context.
+    tracer.startActiveSpan('caller', (caller) => {
+      for (const missing of [undefined, null, '', 'not-a-traceparent']) {
+        const span = withTraceparent(missing, () => tracer.startSpan('orphan'))
+        expect(span.spanContext().traceId).toBe(caller.spanContext().traceId)
+        span.end()
+      }
+      caller.end()
+    })
   })
 
   // Last: it stops the SDK for the rest of the file.

@@ -50,7 +50,11 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: database.url, max: 2 })
   app = Fastify()
   app.addHook('onRequest', async () => {})
-  app.get('/healthz', async () => ({ status: 'ok' }))
+  // Whether the instrumentation bound the request's emitters to a context (it patches their methods).
+  app.get('/healthz', async (request, reply) => ({
+    status: 'ok',
+    bound: Object.hasOwn(request.raw, 'on') || Object.hasOwn(reply.raw, 'on'),
+  }))
   app.get('/readyz', async () => {
     await pool.query('SELECT 1')
     return { status: 'ok' }
@@ -90,6 +94,11 @@ describe('span objects of requests that are not traced', () => {
       200,
     )
     expect(created).toEqual([])
+  })
+
+  it('does no per-request instrumentation work for an ignored path: its emitters are not bound', async () => {
+    const body = (await (await fetch(`${baseUrl}/healthz`)).json()) as { bound: boolean }
+    expect(body.bound).toBe(false)
   })
 
   it('creates no span object at any layer for a request its caller did not sample, and keeps its trace id', async () => {

@@ -1,3 +1,4 @@
+// Managed by shipshape: regen replaces this file, and edits here conflict with template changes (README.md).
 import { defineConfig } from 'drizzle-kit'
 
 // `pnpm db:generate` writes a new SQL migration to drizzle/ whenever src/db/schema.ts changes. Commit it:

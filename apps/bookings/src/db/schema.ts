@@ -91,8 +91,13 @@ export const bookingEvents = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     relayedAt: timestamp('relayed_at', { withTimezone: true, precision: 3 }),
+    /** Set once notifications answered 2xx; rows delivered longer ago than OUTBOX_RETENTION_HOURS are pruned. */
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, precision: 3 }),
+    /** W3C traceparent of the request that made the change: delivery continues its trace. */
+    traceparent: text('traceparent'),
   },
   (table) => [
     index('booking_events_unrelayed_idx').on(table.createdAt).where(sql`${table.relayedAt} is null`),
+    index('booking_events_delivered_idx').on(table.deliveredAt).where(sql`${table.deliveredAt} is not null`),
   ],
 )

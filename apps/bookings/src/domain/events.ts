@@ -1,3 +1,4 @@
+import { getTraceparent } from '@shipshape/telemetry'
 import { bookingEvents } from '../db/schema.ts'
 import type { BookingRow } from './booking-store.ts'
 
@@ -13,6 +14,8 @@ type Writer = {
 /**
  * Records that a booking changed, in the caller's transaction: the outbox row commits with the change or
  * not at all, so a consumer never hears of a change that was rolled back, nor misses one that committed.
+ * The row carries the W3C traceparent of the active span (the request that made the change): its delivery,
+ * later and from a worker, continues that trace.
  */
 export async function recordBookingEvent(
   tx: Writer,
@@ -22,6 +25,7 @@ export async function recordBookingEvent(
   await tx.insert(bookingEvents).values({
     bookingId: booking.id,
     type,
+    traceparent: getTraceparent() ?? null,
     payload: {
       type,
       bookingId: booking.id,

@@ -94,13 +94,19 @@ export async function bookingsRoutes(
     },
     async (request, reply) => {
       const { startsAt, endsAt } = readSlot(request.body)
-      const [resource] = await db.select().from(resources).where(eq(resources.id, request.body.resourceId))
+      // Through the request's idempotency transaction: the booking (a savepoint inside it) and the stored
+      // response commit together, so a retried request with the same key gets this booking back. While the
+      // request holds its Idempotency-Key, `db` itself refuses queries (it is outside that transaction), so
+      // the resource is read through it too.
+      const requestDb = getRequestDatabase(request, db)
+      const [resource] = await requestDb
+        .select()
+        .from(resources)
+        .where(eq(resources.id, request.body.resourceId))
       if (!resource) throw notFound('resource')
       if (!fitsOpeningHours(resource, startsAt, endsAt)) throw outsideOpeningHours()
       try {
-        // Through the request's idempotency transaction (a savepoint inside it): the booking and the stored
-        // response commit together, so a retried request with the same key gets this booking back.
-        const row = await holdSlot(getRequestDatabase(request, db), {
+        const row = await holdSlot(requestDb, {
           ownerId: requireUser(request).id,
           resourceId: resource.id,
           startsAt,

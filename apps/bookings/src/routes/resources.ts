@@ -65,6 +65,8 @@ export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof
     async (request, reply) => {
       checkCalendar(request.body)
       // Through the request's idempotency transaction: the row and the stored response commit together.
+      // While the request holds its Idempotency-Key, `db` itself refuses queries (it is outside that
+      // transaction): everything this handler reads or writes goes through getRequestDatabase.
       const [row] = await getRequestDatabase(request, db)
         .insert(resources)
         .values({

@@ -1,3 +1,4 @@
+// Managed by shipshape: regen replaces this file, and edits here conflict with template changes (README.md).
 import { defineTestConfig } from '@shipshape/vitest-config'
 
 // Files named *.pg.test.ts need a real PostgreSQL (a database that goes away and comes back, races): they run

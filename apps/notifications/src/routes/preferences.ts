@@ -61,6 +61,8 @@ export async function preferencesRoutes(app: App, { db }: { db: AppDatabase<type
     },
     async (request, reply) => {
       // Through the request's idempotency transaction: the row and the stored response commit together.
+      // While the request holds its Idempotency-Key, `db` itself refuses queries (it is outside that
+      // transaction): everything this handler reads or writes goes through getRequestDatabase.
       const [row] = await getRequestDatabase(request, db)
         .insert(preferences)
         .values({ ...request.body, ownerId: requireUser(request).id })

@@ -59,6 +59,7 @@ export function describeCookiesAndLogs(options: AuthContractOptions): void {
         await client.send({ method: 'GET', url: '/auth/me' }),
         await client.refresh(''),
         await client.sendJson('POST', '/auth/signup', { email: 'not an email', password: 'short' }),
+        await client.send({ method: 'GET', url: '/auth/no-such-route' }),
       ]
       for (const response of responses) expect(response.headers['cache-control']).toBe('no-store')
     })

@@ -1,8 +1,28 @@
+import { authEnv } from '@shipshape/auth/env'
 import { getServiceFields } from '@shipshape/config'
+import { webhooksEnv } from '@shipshape/webhooks/env'
 import { calleeOf, child, children, importsOf, nameOf, propertiesOf, unwrap, walk } from '../_ast.ts'
-import type { Project } from '../_project.ts'
+import type { AstNode, Project } from '../_project.ts'
 import type { Location, Problem } from '../types.ts'
 import { defineRule } from './_rule.ts'
+
+/** The variables of the fragments shipshape's packages export, by `source:name` as a service imports them. */
+const PACKAGE_FRAGMENTS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['@shipshape/auth/env:authEnv', Object.keys(authEnv.getFields({ defaultPort: 0 }))],
+  ['@shipshape/webhooks/env:webhooksEnv', Object.keys(webhooksEnv.getFields({ defaultPort: 0 }))],
+])
+
+/** The keys of the object a fragment's function returns: `() => ({ A: ..., B: ... })` or `return { ... }`. */
+function fragmentFieldsOf(getFields: AstNode | undefined): Map<string, AstNode> {
+  const body = unwrap(child(getFields, 'body'))
+  if (body?.type === 'ObjectExpression') return propertiesOf(body)
+  const fields = new Map<string, AstNode>()
+  walk(body, (node) => {
+    if (node.type !== 'ReturnStatement') return
+    for (const [name, value] of propertiesOf(unwrap(child(node, 'argument')))) fields.set(name, value)
+  })
+  return fields
+}
 
 const exampleFile = '.env.example'
 const variableLine = /^\s*(?:#\s*)?(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=/
@@ -49,7 +69,7 @@ export function readVariablesRead(project: Project): Map<string, Location> {
           if (name) note(name, project.locate(file.path, property.start))
         }
       }
-      // defineServiceEnv({ fields: {...} }) / defineEnv({...}) from @shipshape/config
+      // defineServiceEnv({ fragments, fields }) / defineEnv({...}) / defineEnvFragment from @shipshape/config
       if (node.type === 'CallExpression') {
         const { name } = calleeOf(node)
         if (!name || imports.get(name)?.source !== '@shipshape/config') return
@@ -58,7 +78,18 @@ export function readVariablesRead(project: Project): Map<string, Location> {
         if (name === 'defineServiceEnv') {
           for (const field of Object.keys(getServiceFields(0))) note(field, location)
           note('APP_ENV', location)
+          // fragments: [authEnv, webhooksEnv]: the variables the packages they come from define.
+          for (const fragment of children(propertiesOf(first).get('fragments'), 'elements')) {
+            const binding = imports.get(nameOf(fragment) ?? '')
+            const fields = binding && PACKAGE_FRAGMENTS.get(`${binding.source}:${binding.imported}`)
+            for (const field of fields ?? []) note(field, project.locate(file.path, fragment.start))
+          }
           for (const [field, value] of propertiesOf(propertiesOf(first).get('fields')))
+            note(field, project.locate(file.path, value.start))
+        }
+        // A fragment of the service's own: defineEnvFragment(() => ({ ... }))
+        if (name === 'defineEnvFragment') {
+          for (const [field, value] of fragmentFieldsOf(first))
             note(field, project.locate(file.path, value.start))
         }
         if (name === 'defineEnv') {

@@ -1,3 +1,4 @@
+// Managed by shipshape: regen replaces this file, and edits here conflict with template changes (README.md).
 import { ConfigError, loadEnv } from '@shipshape/config'
 import { DatabaseUnavailableError, runMigrations } from '@shipshape/db'
 import { envSchema } from './config.ts'

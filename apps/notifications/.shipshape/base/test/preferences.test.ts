@@ -101,7 +101,9 @@ describe('POST /preferences rejects bad input and stores nothing', () => {
 
 describe('/preferences/:id', () => {
   it('creates, reads, updates and deletes one preference (through the typed client)', async () => {
-    const created = await client.POST('/preferences', { body: { name: 'first', description: 'a preference' } })
+    const created = await client.POST('/preferences', {
+      body: { name: 'first', description: 'a preference' },
+    })
     expect(created.response.status).toBe(201)
     const row = created.data
     expect(row).toEqual({
@@ -144,7 +146,11 @@ describe('/preferences/:id', () => {
 
 describe('GET /preferences pagination', () => {
   it.each(['0', '101', '-1', '1.5', 'abc'])('400 for limit=%s', async (limit) => {
-    expectProblem(await request({ method: 'GET', url: `/preferences?limit=${limit}` }), 400, 'validation_failed')
+    expectProblem(
+      await request({ method: 'GET', url: `/preferences?limit=${limit}` }),
+      400,
+      'validation_failed',
+    )
   })
 
   it.each(['garbage', 'eyJhIjoxfQ', '%00'])('400 for an unreadable cursor (%s)', async (cursor) => {
@@ -161,7 +167,12 @@ describe('GET /preferences pagination', () => {
 
   it('walks every preference of its owner exactly once, newest first', async () => {
     const bob = await signUp(app)
-    await app.inject({ method: 'POST', url: '/preferences', headers: bob.headers, payload: { name: "bob's" } })
+    await app.inject({
+      method: 'POST',
+      url: '/preferences',
+      headers: bob.headers,
+      payload: { name: "bob's" },
+    })
     const ids: string[] = []
     for (let i = 0; i < 25; i++) ids.push((await create({ name: `n${i}` })).json().id)
     const seen: string[] = []

@@ -18,7 +18,12 @@ const invalidCursor = () =>
   })
 
 const notFound = () =>
-  new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'No preference with that id.' })
+  new ProblemError({
+    status: 404,
+    code: 'not_found',
+    title: 'Not Found',
+    detail: 'No preference with that id.',
+  })
 
 function toPreference(row: PreferenceRow) {
   const { id, name, description, createdAt, updatedAt } = row
@@ -56,6 +61,8 @@ export async function preferencesRoutes(app: App, { db }: { db: AppDatabase<type
     },
     async (request, reply) => {
       // Through the request's idempotency transaction: the row and the stored response commit together.
+      // While the request holds its Idempotency-Key, `db` itself refuses queries (it is outside that
+      // transaction): everything this handler reads or writes goes through getRequestDatabase.
       const [row] = await getRequestDatabase(request, db)
         .insert(preferences)
         .values({ ...request.body, ownerId: requireUser(request).id })

@@ -1,0 +1,174 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { getFreePort } from '@shipshape/testing'
+
+/**
+ * What the benches share: apps/notifications started as its Dockerfile's CMD starts it (built dist/, the
+ * CMD's arguments read from the Dockerfile, APP_ENV=production, PostgreSQL migrated first with
+ * dist/migrate.js), child processes that are all stopped at the end, RSS read from /proc, and one signed-in
+ * account with preferences to list.
+ */
+export const serviceDir = fileURLToPath(new URL('../apps/notifications/', import.meta.url))
+export const benchDir = fileURLToPath(new URL('.', import.meta.url))
+export const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123'
+const WEBHOOK_SECRET = 'whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ=='
+const BOOKINGS_WEBHOOK_SECRET = 'whsec_YmVuY2gtYm9va2luZ3Mtc2VjcmV0LTAxMjM0NTY3ODk='
+const password = 'violet lantern drifting seaward'
+
+export const ADMIN_URL =
+  process.env.PG_ADMIN_URL ?? 'postgres://shipshape_test:shipshape_test@127.0.0.1:5432/shipshape_test'
+
+const children: ChildProcess[] = []
+
+export const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')
+
+export function startChild(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  children.push(child)
+  return child
+}
+
+export async function firstJsonLine<T>(child: ChildProcess): Promise<T> {
+  if (child.stdout === null) throw new Error('no stdout')
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
+  return JSON.parse(line) as T
+}
+
+export function stop(child: ChildProcess): Promise<unknown> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  return exited
+}
+
+export function stopAll(): Promise<unknown> {
+  return Promise.all(children.map(stop))
+}
+
+export async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (response) => response.status === 200,
+      () => false,
+    )
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  throw new Error(`${url} never answered 200`)
+}
+
+export function rssMiB(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+}
+
+// --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
+
+function serviceEnv(databaseUrl: string, port: number): Record<string, string> {
+  return {
+    APP_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET,
+    WEBHOOK_SECRET,
+    BOOKINGS_WEBHOOK_SECRET,
+    AUTH_ORIGINS: `http://127.0.0.1:${port}`,
+    // Counted on every request, never reached (the limit is per minute and per address).
+    RATE_LIMIT_MAX: '1000000',
+    OTEL_SERVICE_NAME: 'notifications',
+  }
+}
+
+/** The image's exec-form CMD (`CMD ["node", ...]`), read from the Dockerfile so the two cannot drift apart. */
+function readDockerCmd(): string[] {
+  const dockerfile = readFileSync(`${serviceDir}Dockerfile`, 'utf8')
+  const line = dockerfile.split('\n').find((each) => each.startsWith('CMD ['))
+  if (line === undefined) throw new Error('apps/notifications/Dockerfile has no exec-form CMD')
+  const [command, ...args] = JSON.parse(line.slice('CMD '.length)) as string[]
+  if (command !== 'node') throw new Error(`the CMD runs ${command}, not node`)
+  return args
+}
+export const dockerCmd = readDockerCmd()
+
+export function assertBuilt(): void {
+  if (!existsSync(`${serviceDir}dist/server.js`))
+    throw new Error(
+      'apps/notifications/dist is missing: run `pnpm turbo run build --filter=notifications...` first',
+    )
+}
+
+/** `node dist/migrate.js` on the database, as the deployment's migration job runs it. */
+export async function migrate(databaseUrl: string): Promise<void> {
+  const child = startChild(['dist/migrate.js'], {
+    cwd: serviceDir,
+    env: {
+      APP_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET,
+      WEBHOOK_SECRET,
+      BOOKINGS_WEBHOOK_SECRET,
+    },
+  })
+  child.stdout?.resume()
+  const [code] = (await once(child, 'exit')) as [number | null]
+  if (code !== 0) throw new Error(`dist/migrate.js exited with ${code}`)
+}
+
+export interface Service {
+  child: ChildProcess
+  url: string
+  coldMs: number
+}
+
+/** Starts the service with the CMD's arguments; `env` adds or overrides (the tracing variant). */
+export async function startService(databaseUrl: string, env: Record<string, string>): Promise<Service> {
+  const port = await getFreePort()
+  const started = performance.now()
+  const child = startChild(dockerCmd, { cwd: serviceDir, env: { ...serviceEnv(databaseUrl, port), ...env } })
+  child.stdout?.resume()
+  const url = `http://127.0.0.1:${port}`
+  await waitFor(`${url}/readyz`)
+  return { child, url, coldMs: performance.now() - started }
+}
+
+/** One account with `count` preferences; returns its session cookie. */
+export async function signUpAndSeed(origin: string, count: number): Promise<string> {
+  const signup = await fetch(`${origin}/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ email: 'bench@example.com', password }),
+  })
+  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}`)
+  const cookie = signup.headers
+    .getSetCookie()
+    .map((each) => each.split(';')[0])
+    .join('; ')
+  for (let index = 0; index < count; index++) {
+    const created = await fetch(`${origin}/preferences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin, cookie, 'idempotency-key': `seed-${index}` },
+      body: JSON.stringify({
+        name: `preference ${index}`,
+        description: 'e-mail me when a booking is confirmed',
+      }),
+    })
+    if (created.status !== 201) throw new Error(`seeding answered ${created.status}`)
+  }
+  return cookie
+}
