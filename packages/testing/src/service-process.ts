@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { getFreePort } from '@shipshape/testing'
+import { getFreePort } from './free-port.ts'
 
-const serviceDir = fileURLToPath(new URL('..', import.meta.url))
-const memoryProbe = new URL('./memory-probe.ts', import.meta.url).href
+// Beside this module: memory-probe.ts in the sources, memory-probe.js once compiled.
+const memoryProbe = new URL(
+  `./memory-probe${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+).href
 
 export type Memory = { rss: number; heapUsed: number }
 
@@ -19,6 +22,17 @@ export type ServiceProcess = {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
+export type ServiceProcessOptions = {
+  /** The service folder: the process runs there. */
+  serviceDir: URL
+  /** The entry point, relative to `serviceDir` (default `src/server.ts`). */
+  entry?: string
+  /** Options for `node` before the entry (e.g. `--conditions=@shipshape/source` inside the monorepo). */
+  nodeArgs?: readonly string[]
+  /** Variables on top of development mode, quiet logs, no rate limit and the free port. */
+  env?: Readonly<Record<string, string>>
+}
+
 async function waitForLiveness(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
   const started = Date.now()
   for (;;) {
@@ -30,19 +44,28 @@ async function waitForLiveness(baseUrl: string, child: ChildProcess, output: () 
   }
 }
 
-/** Starts `src/server.ts` in development mode with quiet logs and no rate limit, plus `env`. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+/**
+ * Starts the service's entry in development mode with quiet logs and no rate limit, plus `env`, and
+ * resolves once `/healthz` answers. Only PATH is passed on from this process's environment.
+ */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const port = await getFreePort()
-  const args = [{{#if sourceCondition}}'--conditions=@shipshape/source', {{/if}}'--expose-gc', '--import', memoryProbe, 'src/server.ts']
+  const args = [
+    ...(options.nodeArgs ?? []),
+    '--expose-gc',
+    '--import',
+    memoryProbe,
+    options.entry ?? 'src/server.ts',
+  ]
   const child = spawn(process.execPath, args, {
-    cwd: serviceDir,
+    cwd: fileURLToPath(options.serviceDir),
     env: {
       PATH: process.env.PATH,
       APP_ENV: 'development',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '0',
       PORT: String(port),
-      ...env,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })

@@ -1,4 +1,4 @@
-// Preloaded into the service process by the fault suite (`node --import`): answers 'memory' over the IPC
+// Preloaded into a service process by `startServiceProcess` (`node --import`): answers 'memory' over the IPC
 // channel with the process's own figures, after a full collection (`--expose-gc`) so that garbage not yet
 // collected does not read as growth. The channel is unref'd, so it never keeps the process alive.
 process.on('message', (message) => {
