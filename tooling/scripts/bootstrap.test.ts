@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { createScriptWorkspace, runBash } from './_test-workspace.ts'
+import { createScriptWorkspace, runBash } from './test/workspace.ts'
 
 it("puts pnpm on PATH and leaves the sourcing shell's options as they were", () => {
   const workspace = createScriptWorkspace()

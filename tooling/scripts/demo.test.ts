@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { addService, createScriptWorkspace, run, runBash } from './_test-workspace.ts'
+import { addService, createScriptWorkspace, run, runBash } from './test/workspace.ts'
 
 it("--clean removes apps/demo and its lockfile importer, and keeps another service's", () => {
   const workspace = createScriptWorkspace()

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { createScriptWorkspace, runBash } from './_test-workspace.ts'
+import { createScriptWorkspace, runBash } from './test/workspace.ts'
 
 it('writes plain log lines, no colour codes, when stderr is not a terminal', () => {
   const workspace = createScriptWorkspace()

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { expectProblem as expectProblemDocument } from '@shipshape/testing'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { bookings } from '../src/db/schema.ts'
@@ -39,15 +40,9 @@ const slot = (resourceId: string, from: Date, minutes: number) => ({
   endsAt: new Date(from.getTime() + minutes * 60_000).toISOString(),
 })
 
+/** The kit's problem check, and nothing of the exclusion constraint or its SQL in the answer. */
 function expectProblem(response: Response, status: number, code: string): void {
-  expect(response.statusCode, response.body).toBe(status)
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
-  expect(response.json()).toMatchObject({
-    status,
-    code,
-    type: expect.any(String),
-    requestId: expect.any(String),
-  })
+  expectProblemDocument(response, status, code)
   expect(response.body).not.toMatch(/bookings_no_overlap|tstzrange|INSERT|23P01/i)
 }
 

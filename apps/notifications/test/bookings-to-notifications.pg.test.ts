@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
-import { createScratchDatabase, getFreePort } from '@shipshape/testing'
+import { createScratchDatabase } from '@shipshape/testing'
+import { startServiceProcess } from '@shipshape/testing/faults'
 import { eq } from 'drizzle-orm'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { sentEmails } from '../src/db/schema.ts'
@@ -10,48 +8,33 @@ import { password, setupService } from './setup.ts'
 
 // The two services end to end: bookings runs as a real process on its own PostgreSQL database and delivers
 // its outbox through pg-boss to this service, in-process here, which sends one e-mail per event. Nothing is
-// imported from bookings: it is started as a deployment would start it, from its own folder.
+// imported from bookings: it is started as a deployment would start it, from its own folder
+// (`startServiceProcess`).
 /** The origin bookings serves its own pages from in development (its default port). */
 const origin = 'http://127.0.0.1:3000'
-const bookingsDir = fileURLToPath(new URL('../../bookings', import.meta.url))
 const secret = `whsec_${Buffer.from(randomUUID()).toString('base64')}`
 const notifications = await setupService({ env: { BOOKINGS_WEBHOOK_SECRET: secret } })
 const notificationsUrl = await notifications.app.listen({ port: 0, host: '127.0.0.1' })
 const bookingsDatabase = await createScratchDatabase()
-const port = await getFreePort()
-const bookingsUrl = `http://127.0.0.1:${port}`
-let output = ''
-const bookings: ChildProcess = spawn(process.execPath, ['--conditions=@shipshape/source', 'src/server.ts'], {
-  cwd: bookingsDir,
+const bookings = await startServiceProcess({
+  serviceDir: new URL('../../bookings/', import.meta.url),
+  nodeArgs: ['--conditions=@shipshape/source'],
   env: {
-    PATH: process.env.PATH,
-    APP_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_MAX: '0',
-    PORT: String(port),
     DATABASE_URL: bookingsDatabase.url,
     MIGRATE_ON_START: 'true',
     NOTIFICATIONS_URL: notificationsUrl,
     NOTIFICATIONS_WEBHOOK_SECRET: secret,
     OUTBOX_RELAY_INTERVAL_MS: '200',
   },
-  stdio: ['ignore', 'pipe', 'pipe'],
 })
-bookings.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-  output += chunk
-})
-bookings.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-  output += chunk
-})
-const exited = once(bookings, 'exit')
+const bookingsUrl = bookings.baseUrl
 afterAll(async () => {
-  if (bookings.exitCode === null) bookings.kill('SIGTERM')
-  await exited
+  await bookings.stop()
   await bookingsDatabase.drop()
 })
 await vi.waitFor(
   async () => {
-    if (bookings.exitCode !== null) throw new Error(`bookings exited:\n${output}`)
+    if (bookings.child.exitCode !== null) throw new Error(`bookings exited:\n${bookings.output()}`)
     expect((await fetch(`${bookingsUrl}/readyz`).catch(() => undefined))?.status).toBe(200)
   },
   { timeout: 60_000, interval: 200 },

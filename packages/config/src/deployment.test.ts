@@ -1,6 +1,6 @@
 import { parseEnv } from 'node:util'
 import { describe, expect, test } from 'vitest'
-import { testSchema } from './_test-schema.ts'
+import { testSchema } from '../test/schema.ts'
 import {
   ConfigError,
   defineEnv,

@@ -1,6 +1,6 @@
 import { parseEnv } from 'node:util'
 import { describe, expect, test } from 'vitest'
-import { STRONG_SECRET, testSchema } from './_test-schema.ts'
+import { STRONG_SECRET, testSchema } from '../test/schema.ts'
 import { checkEnvExample, defineEnv, env, loadEnv, renderEnvExample } from './index.ts'
 
 const command = 'pnpm --filter api env:example'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { loadOne } from './_test-helpers.ts'
+import { loadOne } from '../test/helpers.ts'
 import { env } from './index.ts'
 
 const description = 'A variable.'

@@ -1,8 +1,8 @@
 import { once } from 'node:events'
 import { inspect } from 'node:util'
 import { describe, expect, test } from 'vitest'
-import { catchConfigError } from './_test-helpers.ts'
-import { PRODUCTION, STRONG_SECRET, testSchema } from './_test-schema.ts'
+import { catchConfigError } from '../test/helpers.ts'
+import { PRODUCTION, STRONG_SECRET, testSchema } from '../test/schema.ts'
 import { ConfigError, loadEnv } from './index.ts'
 
 describe('loadEnv rejects a bad environment', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, test } from 'vitest'
-import { catchConfigError } from './_test-helpers.ts'
-import { PRODUCTION, testSchema } from './_test-schema.ts'
+import { catchConfigError } from '../test/helpers.ts'
+import { PRODUCTION, testSchema } from '../test/schema.ts'
 import { defineEnv, type EnvIssue, env, type InferEnv, isProduction, loadEnv } from './index.ts'
 
 const description = 'A variable.'

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { catchConfigError, loadOne } from './_test-helpers.ts'
-import { PRODUCTION, STRONG_SECRET, testSchema } from './_test-schema.ts'
+import { catchConfigError, loadOne } from '../test/helpers.ts'
+import { PRODUCTION, STRONG_SECRET, testSchema } from '../test/schema.ts'
 import { defineEnv, env, loadEnv, renderEnvExample } from './index.ts'
 
 const description = 'A secret.'

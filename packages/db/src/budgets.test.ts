@@ -2,8 +2,8 @@ import { OptionsError } from '@shipshape/errors'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startForwarder } from '../test/forwarder.ts'
+import { createScratchDatabase, type ScratchDatabase } from '../test/scratch-database.ts'
 import { type SilentServer, startSilentServer } from '../test/silent-server.ts'
-import { createTestDatabase, type TestDatabase } from '../test/test-database.ts'
 import { createDatabase } from './create-database.ts'
 import { mapDatabaseError } from './map-database-error.ts'
 import type { Database, PoolOptions } from './types.ts'
@@ -28,7 +28,7 @@ async function timeFailure(work: Promise<unknown>): Promise<{ error: unknown; el
 }
 
 describe('default budgets: a query that needs an unreachable or stuck database fails within 2 s', () => {
-  let target: TestDatabase
+  let target: ScratchDatabase
   let silent: SilentServer
   const opened: Database[] = []
 
@@ -39,7 +39,7 @@ describe('default budgets: a query that needs an unreachable or stuck database f
   }
 
   beforeAll(async () => {
-    target = await createTestDatabase()
+    target = await createScratchDatabase()
     silent = await startSilentServer()
   })
 

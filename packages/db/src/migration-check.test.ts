@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../test/test-database.ts'
+import { createScratchDatabase, type ScratchDatabase } from '../test/scratch-database.ts'
 import { createDatabase } from './create-database.ts'
 import { DatabaseMigrationsPendingError, DatabaseUnavailableError } from './errors.ts'
 import { createMigrationCheck } from './migration-check.ts'
@@ -23,12 +23,12 @@ async function copyFirstMigrationOnly(into: string): Promise<string> {
 }
 
 describe('createMigrationCheck on PostgreSQL', () => {
-  let target: TestDatabase
+  let target: ScratchDatabase
   let scratch: string
   const opened: Database[] = []
 
   beforeAll(async () => {
-    target = await createTestDatabase()
+    target = await createScratchDatabase()
     scratch = await mkdtemp(join(tmpdir(), 'shipshape-check-'))
   })
 

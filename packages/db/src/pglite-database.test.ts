@@ -105,5 +105,6 @@ describe('createDatabase on PGlite kept on disk', () => {
     } finally {
       await second.close()
     }
-  })
+    // Two initdb-sized opens of PGlite on disk: seconds on a quiet machine, past 30 s on a loaded one.
+  }, 120_000)
 })

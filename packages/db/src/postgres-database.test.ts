@@ -2,7 +2,7 @@ import { OptionsError } from '@shipshape/errors'
 import { sql } from 'drizzle-orm'
 import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase, waitFor } from '../test/test-database.ts'
+import { createScratchDatabase, type ScratchDatabase, waitFor } from '../test/scratch-database.ts'
 import { createDatabase } from './create-database.ts'
 import { DatabaseUnavailableError } from './errors.ts'
 import { mapDatabaseError } from './map-database-error.ts'
@@ -17,7 +17,7 @@ function getMessages(error: unknown): string {
 }
 
 describe('createDatabase on PostgreSQL', () => {
-  let target: TestDatabase
+  let target: ScratchDatabase
   const opened: Database[] = []
   const limitedRole = `role_${Math.random().toString(36).slice(2, 10)}`
 
@@ -46,7 +46,7 @@ describe('createDatabase on PostgreSQL', () => {
   const limitedDatabase = `${limitedRole}_db`
 
   beforeAll(async () => {
-    target = await createTestDatabase()
+    target = await createScratchDatabase()
     const { rows } = await target.admin.query<{ may: boolean }>(
       'SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user',
     )
@@ -234,12 +234,12 @@ describe('createDatabase on PostgreSQL', () => {
 })
 
 describe('ping on PostgreSQL does not queue behind requests', () => {
-  let target: TestDatabase
+  let target: ScratchDatabase
   let locker: Client | undefined
   const opened: Database[] = []
 
   beforeAll(async () => {
-    target = await createTestDatabase()
+    target = await createScratchDatabase()
   })
 
   afterAll(async () => {

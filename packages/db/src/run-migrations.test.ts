@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../test/test-database.ts'
+import { createScratchDatabase, type ScratchDatabase } from '../test/scratch-database.ts'
 import { createDatabase } from './create-database.ts'
 import { DatabaseMigrationError, DatabaseUnavailableError } from './errors.ts'
 import { MIGRATION_LOCK_KEY } from './migration-lock.ts'
@@ -15,7 +15,7 @@ const migrationsFolder = fileURLToPath(new URL('../test/fixtures/drizzle', impor
 const FIXTURE_MIGRATIONS = 2
 
 describe('runMigrations on PostgreSQL', () => {
-  let target: TestDatabase
+  let target: ScratchDatabase
   let scratch: string
   const opened: Database[] = []
 
@@ -36,7 +36,7 @@ describe('runMigrations on PostgreSQL', () => {
   }
 
   beforeAll(async () => {
-    target = await createTestDatabase()
+    target = await createScratchDatabase()
     scratch = await mkdtemp(join(tmpdir(), 'shipshape-db-'))
   })
 
@@ -102,11 +102,11 @@ describe('runMigrations against a database it cannot reach', () => {
 })
 
 describe('runMigrations from several instances at once', () => {
-  let target: TestDatabase
+  let target: ScratchDatabase
   const opened: Database[] = []
 
   beforeAll(async () => {
-    target = await createTestDatabase()
+    target = await createScratchDatabase()
   })
 
   afterAll(async () => {

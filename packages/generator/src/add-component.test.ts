@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { appendLine, createScenario } from './_test-scenario.ts'
+import { appendLine, createScenario } from '../test/scenario.ts'
 import { addComponent } from './add-component.ts'
 import { listComponents } from './list-components.ts'
 import { createService } from './new-service.ts'

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { appendLine, createScenario, prependLine, replaceFirstLine } from './_test-scenario.ts'
+import { appendLine, createScenario, prependLine, replaceFirstLine } from '../test/scenario.ts'
 import { checkDrift } from './drift.ts'
 import { GeneratorError } from './errors.ts'
 import type { UpdateReport } from './update-service.ts'

@@ -16,12 +16,10 @@ export const pinnedVersions = {
   '@types/node': '24.19.2',
   'drizzle-kit': '0.31.11',
   'drizzle-orm': '0.45.4',
-  'kubernetes-models': '5.1.0',
   'openapi-fetch': '0.17.0',
   typebox: '1.4.3',
   typescript: '7.0.2',
   vitest: '5.1.1',
-  yaml: '2.9.1',
 } as const
 
 /**

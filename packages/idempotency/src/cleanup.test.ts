@@ -1,31 +1,30 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { OptionsError } from '@shipshape/errors'
+import type { PostgresTestDatabase } from '@shipshape/testing'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import Fastify from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { postItem, startTestApp } from './_test-app.ts'
-import type { TestDatabase } from './_test-database.ts'
-import { createTestDatabase } from './_test-database.ts'
+import { createItemsDatabase, postItem, startItemsApp } from '../test/items-app.ts'
 import { deleteExpiredIdempotencyKeys } from './cleanup.ts'
 import { idempotencyPlugin } from './plugin.ts'
 import { idempotencyKeys } from './schema.ts'
 
-let database: TestDatabase
+let database: PostgresTestDatabase
 let pool: pg.Pool
 let db: ReturnType<typeof drizzle>
 
 beforeAll(async () => {
-  database = await createTestDatabase(process.env.PG_ADMIN_URL)
+  database = await createItemsDatabase()
   pool = new pg.Pool({ connectionString: database.url, max: 2 })
   db = drizzle(pool)
 })
 
 afterAll(async () => {
   await pool?.end()
-  await database?.drop()
+  await database?.destroy()
 })
 
 async function insertKey(key: string, expiresIn: string, fingerprint = 'f') {
@@ -71,7 +70,7 @@ describe('deleteExpiredIdempotencyKeys', () => {
 
 describe('retention', () => {
   it('keeps a completed key at least 24 hours', async () => {
-    const test = await startTestApp({ url: database.url })
+    const test = await startItemsApp({ url: database.url })
     try {
       const key = randomUUID()
       expect((await postItem(test.baseUrl, key, { name: 'kept' })).status).toBe(201)
@@ -86,7 +85,7 @@ describe('retention', () => {
   })
 
   it('an expired key is free again: the same key with another body runs instead of 422', async () => {
-    const test = await startTestApp({ url: database.url })
+    const test = await startItemsApp({ url: database.url })
     try {
       const key = randomUUID()
       await insertKey(key, '-1 second', 'an old request')

@@ -1,27 +1,25 @@
 import { randomUUID } from 'node:crypto'
+import type { PostgresTestDatabase } from '@shipshape/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from './_test-app.ts'
-import { postItem, startTestApp } from './_test-app.ts'
-import type { TestDatabase } from './_test-database.ts'
-import { createTestDatabase } from './_test-database.ts'
+import { createItemsDatabase, type ItemsApp, postItem, startItemsApp } from '../test/items-app.ts'
 import { expectOneOutcome as expectSharedOutcome } from './testing/assertions.ts'
 import type { Answer } from './testing/http.ts'
 
-let database: TestDatabase
-let first: TestApp
-let second: TestApp
+let database: PostgresTestDatabase
+let first: ItemsApp
+let second: ItemsApp
 
 beforeAll(async () => {
-  database = await createTestDatabase(process.env.PG_ADMIN_URL)
+  database = await createItemsDatabase()
   // Two instances with their own pools on one database, as two replicas of a service would be.
-  first = await startTestApp({ url: database.url, delayMs: 300 })
-  second = await startTestApp({ url: database.url, delayMs: 300 })
+  first = await startItemsApp({ url: database.url, delayMs: 300 })
+  second = await startItemsApp({ url: database.url, delayMs: 300 })
 })
 
 afterAll(async () => {
   await first?.close()
   await second?.close()
-  await database?.drop()
+  await database?.destroy()
 })
 
 /** The shared burst assertion, plus the exact Retry-After this app is configured with. */
@@ -78,7 +76,7 @@ describe('concurrent requests with one key', () => {
   it('a request for a key still running answers 409 at once, and a replay once it has finished', async () => {
     const release = Promise.withResolvers<void>()
     const effect = Promise.withResolvers<void>()
-    const held = await startTestApp({
+    const held = await startItemsApp({
       url: database.url,
       hold: release.promise,
       onEffect: () => effect.resolve(),

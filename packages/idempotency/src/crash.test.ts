@@ -4,29 +4,27 @@ import { randomUUID } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import type { PostgresTestDatabase } from '@shipshape/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from './_test-app.ts'
-import { postItem, startTestApp } from './_test-app.ts'
-import type { TestDatabase } from './_test-database.ts'
-import { createTestDatabase } from './_test-database.ts'
+import { createItemsDatabase, type ItemsApp, postItem, startItemsApp } from '../test/items-app.ts'
 
-let database: TestDatabase
-const apps: TestApp[] = []
+let database: PostgresTestDatabase
+const apps: ItemsApp[] = []
 const children: ChildProcess[] = []
 
 beforeAll(async () => {
-  database = await createTestDatabase(process.env.PG_ADMIN_URL)
+  database = await createItemsDatabase()
 })
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL')
   for (const app of apps) await app.close()
-  await database?.drop()
+  await database?.destroy()
 })
 
 /** Starts the crash child and resolves its base URL plus a promise for its "effect" line. */
 async function startChild(): Promise<{ child: ChildProcess; baseUrl: string; effect: Promise<void> }> {
-  const script = fileURLToPath(new URL('./_test-crash-child.ts', import.meta.url))
+  const script = fileURLToPath(new URL('../test/crash-child.ts', import.meta.url))
   const args = ['--conditions=@shipshape/source', script, database.url]
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   children.push(child)
@@ -66,7 +64,7 @@ describe('failures while a request holds a key', () => {
     await exited
     expect(await inFlight).toBe('connection lost')
 
-    const fresh = await startTestApp({ url: database.url })
+    const fresh = await startItemsApp({ url: database.url })
     apps.push(fresh)
     const retried = await postUntilSettled(fresh.baseUrl, key, body)
     expect(retried.status).toBe(201)
@@ -82,7 +80,7 @@ describe('failures while a request holds a key', () => {
     const body = { name: 'hung' }
     const release = Promise.withResolvers<void>()
     const effect = Promise.withResolvers<void>()
-    const hung = await startTestApp({
+    const hung = await startItemsApp({
       url: database.url,
       hold: release.promise,
       onEffect: () => effect.resolve(),
@@ -99,7 +97,7 @@ describe('failures while a request holds a key', () => {
     await effect.promise
     const before = await hung.countItems()
 
-    const other = await startTestApp({ url: database.url })
+    const other = await startItemsApp({ url: database.url })
     apps.push(other)
     const retried = await postUntilSettled(other.baseUrl, key, body)
     expect(retried.status).toBe(201)
@@ -114,7 +112,7 @@ describe('failures while a request holds a key', () => {
   })
 
   it('a handler still running after a handler timeout answered 503 keeps the key until it stops', async () => {
-    const timed = await startTestApp({ url: database.url, handlerTimeoutMs: 200 })
+    const timed = await startItemsApp({ url: database.url, handlerTimeoutMs: 200 })
     apps.push(timed)
     const post = () => fetch(`${timed.baseUrl}/slow`, { method: 'POST', headers: { 'idempotency-key': key } })
     const key = randomUUID()
@@ -129,7 +127,7 @@ describe('failures while a request holds a key', () => {
   it('a database that does not answer gives a 5xx problem, never a crash or a leaked driver message', async () => {
     const url = new URL(database.url)
     url.pathname = '/idempotency_missing_database'
-    const dead = await startTestApp({ url: url.href })
+    const dead = await startItemsApp({ url: url.href })
     apps.push(dead)
     const response = await postItem(dead.baseUrl, randomUUID(), { name: 'nowhere' })
     expect(response.status).toBeGreaterThanOrEqual(500)

@@ -1,22 +1,20 @@
 import { randomUUID } from 'node:crypto'
+import type { PostgresTestDatabase } from '@shipshape/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestApp } from './_test-app.ts'
-import { postItem, startTestApp } from './_test-app.ts'
-import type { TestDatabase } from './_test-database.ts'
-import { createTestDatabase } from './_test-database.ts'
+import { createItemsDatabase, type ItemsApp, postItem, startItemsApp } from '../test/items-app.ts'
 import { postRawKey } from './testing/http.ts'
 
-let database: TestDatabase
-let test: TestApp
+let database: PostgresTestDatabase
+let test: ItemsApp
 
 beforeAll(async () => {
-  database = await createTestDatabase(process.env.PG_ADMIN_URL)
-  test = await startTestApp({ url: database.url })
+  database = await createItemsDatabase()
+  test = await startItemsApp({ url: database.url })
 })
 
 afterAll(async () => {
   await test?.close()
-  await database?.drop()
+  await database?.destroy()
 })
 
 async function countAfter(run: () => Promise<unknown>): Promise<number> {

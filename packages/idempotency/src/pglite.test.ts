@@ -6,7 +6,7 @@ import type { App } from '@shipshape/server'
 import { createServer } from '@shipshape/server'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { postItem, testItems } from './_test-app.ts'
+import { postItem, testItems } from '../test/items-app.ts'
 import { idempotencyPlugin } from './plugin.ts'
 import { getRequestDatabase } from './request-database.ts'
 

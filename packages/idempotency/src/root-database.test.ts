@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { createDatabase, type Database, runMigrations } from '@shipshape/db'
 import { type App, createServer } from '@shipshape/server'
+import type { PostgresTestDatabase } from '@shipshape/testing'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testItems } from './_test-app.ts'
-import { createTestDatabase, type TestDatabase } from './_test-database.ts'
+import { createItemsDatabase, testItems } from '../test/items-app.ts'
 import { idempotencyPlugin } from './plugin.ts'
 import { getRequestDatabase } from './request-database.ts'
 
@@ -126,13 +126,13 @@ function describeRootDatabaseGuard(label: string, setup: () => Promise<Database>
 }
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
-let scratch: TestDatabase | undefined
+let scratch: PostgresTestDatabase | undefined
 afterAll(async () => {
-  await scratch?.drop()
+  await scratch?.destroy()
 })
 
 describeRootDatabaseGuard('PostgreSQL', async () => {
-  scratch = await createTestDatabase(process.env.PG_ADMIN_URL)
+  scratch = await createItemsDatabase()
   return createDatabase({ url: scratch.url, pool: { max: 5 } })
 })
 

@@ -1,6 +1,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm'
 import type { IdempotencyTransaction } from './database.ts'
 import { getRows } from './database.ts'
+import { getKeyLockId } from './key-lock.ts'
 import type { IdempotencyKeyRow } from './schema.ts'
 import { idempotencyKeys } from './schema.ts'
 
@@ -75,7 +76,7 @@ async function tryLockKey(tx: IdempotencyTransaction, claim: KeyClaim): Promise<
     )
   }
   const result = await tx.execute(
-    sql`select pg_try_advisory_xact_lock(hashtextextended(${claim.scope} || chr(31) || ${claim.key}, 0)) as locked`,
+    sql`select pg_try_advisory_xact_lock(${getKeyLockId(claim.scope, claim.key)}) as locked`,
   )
   return getRows(result)[0]?.locked === true
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createRecordingLogger, hang, reply, startUpstream } from './_test-upstream.ts'
+import { createRecordingLogger, hang, reply, startUpstream } from '../test/upstream.ts'
 import { createClient } from './client.ts'
 import { OutboundUnavailableError } from './errors.ts'
 

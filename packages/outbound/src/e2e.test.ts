@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hang, startUpstream } from './_test-upstream.ts'
+import { hang, startUpstream } from '../test/upstream.ts'
 import { createClient } from './client.ts'
 import { OutboundUnavailableError } from './errors.ts'
 

@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { reply, startUpstream } from './_test-upstream.ts'
+import { reply, startUpstream } from '../test/upstream.ts'
 import { createClient } from './client.ts'
 
 const exporter = new InMemorySpanExporter()

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, expectProblem, parseJson, type TestServer, waitFor } from './_test-helpers.ts'
+import { createTestServer, expectProblem, parseJson, type TestServer, waitFor } from '../test/test-server.ts'
 import { ProblemError } from './problem.ts'
 
 class UniqueViolation extends Error {
@@ -67,8 +67,8 @@ describe('errors become problem+json', () => {
       code: 'internal_error',
     })
     expect(response.body).not.toMatch(/relation|users|srv|db\.ts|at /)
-    await waitFor(() => server.lines.some((line) => line.requestId === body.requestId))
-    const line = server.lines.find((entry) => entry.requestId === body.requestId)
+    await waitFor(() => server.logs.lines.some((line) => line.requestId === body.requestId))
+    const line = server.logs.lines.find((entry) => entry.requestId === body.requestId)
     expect(line?.level).toBe('error')
     expect(JSON.stringify(line?.err)).toContain('relation \\"users\\" does not exist')
     expect(JSON.stringify(line?.err)).toContain('stack')

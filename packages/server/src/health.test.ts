@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, expectProblem, parseJson, type TestServer } from './_test-helpers.ts'
+import { createTestServer, expectProblem, parseJson, type TestServer } from '../test/test-server.ts'
 
 describe('health routes', () => {
   let server: TestServer

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, expectProblem, parseJson, type TestServer } from './_test-helpers.ts'
+import { createTestServer, expectProblem, parseJson, type TestServer } from '../test/test-server.ts'
 import { isNestedDeeperThan } from './json-parser.ts'
 
 function nest(depth: number): string {

@@ -1,7 +1,7 @@
 import { request } from 'node:http'
 import { OptionsError } from '@shipshape/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, expectProblem, parseJson, type TestServer } from './_test-helpers.ts'
+import { createTestServer, expectProblem, parseJson, type TestServer } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
 
 function postOverSocket(

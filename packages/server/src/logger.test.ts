@@ -1,23 +1,12 @@
-import { PassThrough } from 'node:stream'
 import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, type LogLine, waitFor } from './_test-helpers.ts'
+import { captureLogs, createTestServer, waitFor } from '../test/test-server.ts'
 import { createLogger } from './logger.ts'
-
-function capture(): { stream: PassThrough; lines: LogLine[] } {
-  const stream = new PassThrough()
-  const lines: LogLine[] = []
-  stream.on('data', (chunk: Buffer) => {
-    for (const part of chunk.toString('utf8').split('\n'))
-      if (part !== '') lines.push(JSON.parse(part) as LogLine)
-  })
-  return { stream, lines }
-}
 
 describe('the logger', () => {
   it('redacts credentials and secrets at common depths', async () => {
-    const { stream, lines } = capture()
+    const { stream, lines } = captureLogs()
     const log = createLogger('svc', { stream, redact: ['card.number'] })
     log.info({
       req: { headers: { cookie: 'sid=1', authorization: 'Bearer abc', accept: 'json' } },
@@ -36,7 +25,7 @@ describe('the logger', () => {
   })
 
   it('logs an error without the values it carries: parameters, detail, message lines after the first', async () => {
-    const { stream, lines } = capture()
+    const { stream, lines } = captureLogs()
     const log = createLogger('svc', { stream })
     // The shapes drizzle and node-postgres produce for a failed insert.
     const driver = Object.assign(new Error('new row for relation "users" violates check constraint "c"'), {
@@ -73,7 +62,7 @@ describe('the logger', () => {
   })
 
   it('adds trace_id and span_id from the active span, and nothing without one', async () => {
-    const { stream, lines } = capture()
+    const { stream, lines } = captureLogs()
     const log = createLogger('svc', { stream })
     const manager = new AsyncLocalStorageContextManager().enable()
     context.setGlobalContextManager(manager)
@@ -121,9 +110,9 @@ describe('response log lines', () => {
     const missing = await errors.app.inject({ url: '/missing' })
     const slow = await errors.app.inject({ url: '/slow' })
     const fail = await errors.app.inject({ url: '/fail' })
-    await waitFor(() => errors.lines.length >= 4)
+    await waitFor(() => errors.logs.lines.length >= 4)
     const byRequest = (response: { headers: Record<string, unknown> }) =>
-      errors.lines.filter((line) => line.requestId === response.headers['x-request-id'])
+      errors.logs.lines.filter((line) => line.requestId === response.headers['x-request-id'])
     expect(byRequest(ok).map((line) => line.msg)).toEqual(['handled'])
     expect(byRequest(missing).map((line) => [line.level, line.msg])).toEqual([['info', 'request rejected']])
     expect(byRequest(slow).map((line) => [line.level, line.msg])).toEqual([['warn', 'slow request']])
@@ -136,9 +125,9 @@ describe('response log lines', () => {
   it('in all mode: one info line per successful response', async () => {
     const all = await setup('all')
     const ok = await all.app.inject({ url: '/ok' })
-    await waitFor(() => all.lines.length >= 2)
+    await waitFor(() => all.logs.lines.length >= 2)
     await all.app.close()
-    const lines = all.lines.filter((line) => line.requestId === ok.headers['x-request-id'])
+    const lines = all.logs.lines.filter((line) => line.requestId === ok.headers['x-request-id'])
     expect(lines.map((line) => line.msg)).toEqual(['handled', 'request completed'])
   })
 
@@ -147,9 +136,9 @@ describe('response log lines', () => {
     await none.app.inject({ url: '/missing' })
     await none.app.inject({ url: '/slow' })
     const fail = await none.app.inject({ url: '/fail' })
-    await waitFor(() => none.lines.length >= 1)
+    await waitFor(() => none.logs.lines.length >= 1)
     await none.app.close()
-    expect(none.lines.map((line) => [line.level, line.msg, line.requestId])).toEqual([
+    expect(none.logs.lines.map((line) => [line.level, line.msg, line.requestId])).toEqual([
       ['error', 'request failed', fail.headers['x-request-id']],
     ])
   })

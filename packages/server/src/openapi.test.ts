@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, parseJson, type TestServer } from './_test-helpers.ts'
+import { createTestServer, parseJson, type TestServer } from '../test/test-server.ts'
 import { addRouteDocs } from './openapi.ts'
 
 type Operation = {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, expectProblem, type TestServer, waitFor } from './_test-helpers.ts'
+import { createTestServer, expectProblem, type TestServer, waitFor } from '../test/test-server.ts'
 
 function getRedisUrl(): string {
   const url = process.env.REDIS_URL

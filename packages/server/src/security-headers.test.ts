@@ -1,7 +1,7 @@
 import helmetPlugin from '@fastify/helmet'
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, type TestServer } from './_test-helpers.ts'
+import { createTestServer, type TestServer } from '../test/test-server.ts'
 import { computeSecurityHeaders, HELMET_OPTIONS, isNoStorePath } from './security-headers.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { connect, type Socket } from 'node:net'
 import { createInterface } from 'node:readline'
 import { describe, expect, it } from 'vitest'
-import { createTestServer, waitFor } from './_test-helpers.ts'
+import { createTestServer, waitFor } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
 import { startServer } from './start-server.ts'
 
@@ -17,7 +17,7 @@ interface Child {
 }
 
 async function startChild(graceMs: number, slowMs: number): Promise<Child> {
-  const fixture = new URL('./_test-slow-server.ts', import.meta.url).pathname
+  const fixture = new URL('../test/slow-server.ts', import.meta.url).pathname
   // The source condition, as in the workspace: the child imports @shipshape/errors from its TypeScript.
   const args = ['--conditions=@shipshape/source', fixture, String(graceMs), String(slowMs)]
   const child = spawn(process.execPath, args, {
@@ -127,7 +127,10 @@ describe('startServer shutdown over real sockets', () => {
 
 describe('the shutdown guard', () => {
   it('answers a request that arrives while closing with 503 problem+json and Connection: close, logged below error', async () => {
-    const { app, lines } = await createTestServer()
+    const {
+      app,
+      logs: { lines },
+    } = await createTestServer()
     const started = Promise.withResolvers<void>()
     const released = Promise.withResolvers<void>()
     app.get('/hold', async () => {

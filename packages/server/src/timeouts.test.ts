@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { OptionsError } from '@shipshape/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServer, type TestServer } from './_test-helpers.ts'
+import { createTestServer, type TestServer } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
 
 interface Exchange {

@@ -1,6 +1,6 @@
+import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from './_test-database.ts'
-import { type Collector, startCollector, startFixtureApp } from './_test-fixture.ts'
+import { type Collector, startCollector, startFixtureApp } from '../test/fixture.ts'
 
 interface OtlpAttribute {
   key: string
@@ -53,11 +53,11 @@ function getRootOf(span: ExportedSpan, spans: ExportedSpan[]): ExportedSpan {
   return parent === undefined ? span : getRootOf(parent, spans)
 }
 
-let database: TestDatabase
+let database: ScratchDatabase
 let collector: Collector
 
 beforeAll(async () => {
-  database = await createTestDatabase()
+  database = await createScratchDatabase()
 })
 
 afterAll(async () => {
@@ -125,7 +125,7 @@ describe('node --import @shipshape/telemetry/register', () => {
     collector = await startCollector()
     const app = await startFixtureApp(
       { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
-      '_test-fixture-node-http.mjs',
+      'fixture-node-http.mjs',
     )
     expect((await fetch(`${app.baseUrl}/plain`)).status).toBe(200)
 

@@ -5,10 +5,10 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace'
+import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import type { FastifyInstance } from 'fastify'
 import type { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from './_test-database.ts'
 import {
   getTraceContext,
   getTraceparent,
@@ -32,7 +32,7 @@ class KeepingSpanExporter extends InMemorySpanExporter {
 const memory = new InMemorySpanExporter()
 const batched = new KeepingSpanExporter()
 let handle: TelemetryHandle
-let database: TestDatabase
+let database: ScratchDatabase
 let pool: Pool
 let app: FastifyInstance
 let baseUrl: string
@@ -101,7 +101,7 @@ beforeAll(async () => {
       new BatchSpanProcessor({ exporter: batched, scheduledDelayMillis: 600_000 }),
     ],
   })
-  database = await createTestDatabase()
+  database = await createScratchDatabase()
   await buildApp(database.url)
 })
 

@@ -1,9 +1,9 @@
 import { type Span, type Tracer, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
+import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import type { FastifyInstance } from 'fastify'
 import type { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from './_test-database.ts'
 import { shutdownTelemetry, startTelemetry } from './index.ts'
 
 // Every span object a tracer of the SDK makes, recording or not, by instrumentation scope: a span processor
@@ -11,7 +11,7 @@ import { shutdownTelemetry, startTelemetry } from './index.ts'
 const created: { scope: string; recording: boolean }[] = []
 
 const memory = new InMemorySpanExporter()
-let database: TestDatabase
+let database: ScratchDatabase
 let pool: Pool
 let app: FastifyInstance
 let baseUrl: string
@@ -44,7 +44,7 @@ beforeAll(async () => {
     spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
   })
   countSpanCreations()
-  database = await createTestDatabase()
+  database = await createScratchDatabase()
   const { default: pg } = await import('pg')
   const { default: Fastify } = await import('fastify')
   pool = new pg.Pool({ connectionString: database.url, max: 2 })

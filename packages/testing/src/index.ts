@@ -1,4 +1,7 @@
+export { type CookieJarResponse, getCookie, getCookieHeader } from './cookies.ts'
 export { getFreePort } from './free-port.ts'
+export { getBaseUrl, type ListeningApp } from './http.ts'
+export { captureLogs, type LogCapture, type LogLine } from './logs.ts'
 export {
   createInjectFetch,
   createOpenApiResponseChecker,
@@ -9,12 +12,19 @@ export {
   renderOpenApiTypes,
   watchOpenApiConformance,
 } from './openapi.ts'
+export { createScratchDatabase, type ScratchDatabase } from './postgres.ts'
+export { expectProblem } from './problem.ts'
 export { type ProxyMode, startTcpProxy, type TcpProxy } from './tcp-proxy.ts'
-export { setupTestService, type TestService } from './test-app.ts'
 export {
-  createScratchDatabase,
+  createServiceTest,
+  createTestService,
+  setupTestService,
+  type TestService,
+  type TestServiceOptions,
+} from './test-app.ts'
+export {
   createTestDatabase,
-  type ScratchDatabase,
+  type PostgresTestDatabase,
   type TestDatabase,
   type TestDatabaseOptions,
 } from './test-database.ts'

@@ -1,4 +1,3 @@
-import { createConfig, lintFromString } from '@redocly/openapi-core'
 import type { App } from '@shipshape/server'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
@@ -26,6 +25,8 @@ export interface LintProblem {
  * file: every error and warning is returned.
  */
 export async function lintOpenApi(document: OpenApiDocument): Promise<LintProblem[]> {
+  // Loaded here, not with this module: Redocly is heavy, and only the lint test needs it.
+  const { createConfig, lintFromString } = await import('@redocly/openapi-core')
   const config = await createConfig({ extends: ['recommended'] })
   const results = await lintFromString({
     source: JSON.stringify(document, null, 2),

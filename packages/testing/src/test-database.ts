@@ -1,39 +1,63 @@
-import { randomBytes } from 'node:crypto'
 import { createDatabase, type Database, runMigrations } from '@shipshape/db'
-import pg from 'pg'
+import { runAdmin } from './_postgres-admin.ts'
+import { createScratchDatabase } from './postgres.ts'
 
-export type TestDatabase<TSchema extends Record<string, unknown>> = Database<TSchema> & {
-  /** The PostgreSQL URL of this test's own database; undefined on PGlite. */
-  url: string | undefined
-  /** Makes the database unreachable: new connections are refused and open ones are killed (PostgreSQL only). */
-  interrupt(): Promise<void>
-  /** Lets connections in again after interrupt(). */
-  restore(): Promise<void>
-  /** Closes the client and drops the database. */
-  destroy(): Promise<void>
-}
+export type TestDatabase<TSchema extends Record<string, unknown> = Record<string, never>> =
+  Database<TSchema> & {
+    /** The PostgreSQL URL of this test's own database; undefined on PGlite. */
+    url: string | undefined
+    /** Raw SQL with `$1` parameters, outside drizzle, for a test's setup and assertions: the rows. */
+    query<TRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<TRow[]>
+    /** Makes the database unreachable: new connections are refused and open ones are killed (PostgreSQL only). */
+    interrupt(): Promise<void>
+    /** Lets connections in again after interrupt(). */
+    restore(): Promise<void>
+    /** Closes the client and drops the database. */
+    destroy(): Promise<void>
+  }
+
+/** A test database on a real PostgreSQL server: `url` is always set. */
+export type PostgresTestDatabase<TSchema extends Record<string, unknown> = Record<string, never>> =
+  TestDatabase<TSchema> & { url: string }
 
 export type TestDatabaseOptions<TSchema> = {
-  schema: TSchema
+  /** The drizzle schema, for typed relational queries. */
+  schema?: TSchema
   migrationsFolder: string
   /** A PostgreSQL server to create the test database on; defaults to DATABASE_URL, else PGlite in memory. */
   serverUrl?: string | undefined
+  /** Refuse to fall back to PGlite: without a server, fail and say so (a suite about PostgreSQL itself). */
+  requirePostgres?: boolean
 }
 
 /**
- * A database for one test file, built from the service's real migrations: a fresh PostgreSQL database when
- * a server is configured (so files run in parallel without sharing rows), else an in-memory PGlite.
+ * A database for one test file, built from the real migrations: a fresh PostgreSQL database when a server is
+ * configured (so files run in parallel without sharing rows), else an in-memory PGlite.
  */
+export async function createTestDatabase<TSchema extends Record<string, unknown> = Record<string, never>>(
+  options: TestDatabaseOptions<TSchema> & { requirePostgres: true },
+): Promise<PostgresTestDatabase<TSchema>>
+export async function createTestDatabase<TSchema extends Record<string, unknown> = Record<string, never>>(
+  options: TestDatabaseOptions<TSchema>,
+): Promise<TestDatabase<TSchema>>
 export async function createTestDatabase<TSchema extends Record<string, unknown>>(
   options: TestDatabaseOptions<TSchema>,
 ): Promise<TestDatabase<TSchema>> {
-  const serverUrl = options.serverUrl ?? process.env.DATABASE_URL
-  if (!serverUrl) return withPgliteExtras(await createMigrated(undefined, options))
+  const serverUrl = options.serverUrl || process.env.DATABASE_URL
+  if (!serverUrl) {
+    if (options.requirePostgres) {
+      throw new Error(
+        'DATABASE_URL is not set: this suite needs a real PostgreSQL (bash tooling/scripts/test.sh starts one)',
+      )
+    }
+    return withPgliteExtras(await createMigrated(undefined, options))
+  }
   const scratch = await createScratchDatabase(serverUrl)
   const database = await createMigrated(scratch.url, options)
   return {
     ...database,
     url: scratch.url,
+    query: createQuery(database),
     interrupt: async () => {
       await runAdmin(serverUrl, `ALTER DATABASE ${scratch.name} ALLOW_CONNECTIONS false`)
       await runAdmin(
@@ -50,45 +74,26 @@ export async function createTestDatabase<TSchema extends Record<string, unknown>
   }
 }
 
-export type ScratchDatabase = {
-  /** Generated (hex only), so statements built from it cannot be injected. */
-  name: string
-  url: string
-  /** Drops the database, ending every connection still open to it. */
-  drop(): Promise<void>
-}
-
-/**
- * A new, empty PostgreSQL database for one test file on the server at `adminUrl` (default PG_ADMIN_URL), so
- * files run in parallel without sharing rows. Fails, never skips, when no server is configured.
- */
-export async function createScratchDatabase(adminUrl = process.env.PG_ADMIN_URL): Promise<ScratchDatabase> {
-  if (!adminUrl) {
-    throw new Error(
-      'PG_ADMIN_URL is not set: these tests need a real PostgreSQL (bash tooling/scripts/test.sh starts one)',
-    )
-  }
-  const name = `test_${randomBytes(6).toString('hex')}`
-  await runAdmin(adminUrl, `CREATE DATABASE ${name}`)
-  return {
-    name,
-    url: withDatabaseName(adminUrl, name),
-    drop: () => dropDatabase(adminUrl, name),
-  }
-}
-
 async function createMigrated<TSchema extends Record<string, unknown>>(
   url: string | undefined,
   options: TestDatabaseOptions<TSchema>,
 ) {
   const database = await createDatabase({
     url,
-    schema: options.schema,
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
     pool: { max: 20, connectionTimeoutMs: 2_000 },
   })
   await runMigrations(database, { migrationsFolder: options.migrationsFolder })
-  return database
+  return database as Database<TSchema>
 }
+
+/** Both drivers' clients (a pg Pool, PGlite) answer `query(text, values)` with `{ rows }`. */
+function createQuery(database: Database<Record<string, unknown>>): TestDatabase['query'] {
+  const client = (database.db as unknown as { $client: QueryClient }).$client
+  return async <TRow>(text: string, values?: unknown[]) => (await client.query(text, values)).rows as TRow[]
+}
+
+type QueryClient = { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> }
 
 function withPgliteExtras<TSchema extends Record<string, unknown>>(
   database: Database<TSchema>,
@@ -98,45 +103,9 @@ function withPgliteExtras<TSchema extends Record<string, unknown>>(
   return {
     ...database,
     url: undefined,
+    query: createQuery(database as Database<Record<string, unknown>>),
     interrupt: unsupported,
     restore: unsupported,
     destroy: () => database.close(),
-  }
-}
-
-function withDatabaseName(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
-/**
- * Drops a test database and ends the sessions still in it. `WITH (FORCE)` refuses (42501) when one of them is a
- * process the test role may not signal, such as an autovacuum worker that started on the database (seen in CI
- * after a busy suite): then end the client sessions and drop without FORCE, which waits for autovacuum to
- * step aside.
- */
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  try {
-    await runAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== '42501') throw error
-    await runAdmin(
-      serverUrl,
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE datname = '${name}' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
-    )
-    await runAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name}`)
-  }
-}
-
-// Test database names are generated above (hex only), so the statements built from them are not injectable.
-async function runAdmin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
   }
 }

@@ -1,11 +1,14 @@
+import { fileURLToPath } from 'node:url'
+import { createTestDatabase, type TestDatabase } from '@shipshape/testing'
 import { eq } from 'drizzle-orm'
 import { integer, pgTable, text } from 'drizzle-orm/pg-core'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createTestDatabase } from './_test-db.ts'
 import { webhooksPlugin } from './plugin.ts'
 import { signStandardWebhook } from './standard.ts'
 import { signStripeWebhook } from './stripe.ts'
+
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
 
 const OLD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const NEW_SECRET = 'whsec_bmV3LXNlY3JldC1mb3ItdGhlLXRlc3Qtb25seQ=='
@@ -16,13 +19,13 @@ const effects = pgTable('effects', {
   amount: integer('amount').notNull(),
 })
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>
+let database: TestDatabase
 let app: FastifyInstance
 let baseUrl: string
 
 beforeAll(async () => {
-  database = await createTestDatabase(process.env.PG_ADMIN_URL)
-  await database.pool.query(
+  database = await createTestDatabase({ migrationsFolder, requirePostgres: true })
+  await database.query(
     'CREATE TABLE effects (source text NOT NULL, delivery_id text NOT NULL, amount integer NOT NULL)',
   )
   app = Fastify()
@@ -49,11 +52,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close()
-  await database?.close()
+  await database?.destroy()
 })
 
 beforeEach(async () => {
-  await database.pool.query('TRUNCATE effects, webhook_deliveries')
+  await database.query('TRUNCATE effects, webhook_deliveries')
 })
 
 function signedStandard(options: { id?: string; body?: string; secret?: string; timestamp?: number } = {}) {
@@ -147,8 +150,8 @@ describe('webhooksPlugin refusals', () => {
     expect(
       (await post('/webhooks/acme', signedStandard({ id: 'msg_fail', body: '{"amount":-1}' }))).status,
     ).toBe(500)
-    const rows = await database.pool.query("SELECT 1 FROM webhook_deliveries WHERE id = 'msg_fail'")
-    expect(rows.rowCount).toBe(0)
+    const rows = await database.query("SELECT 1 FROM webhook_deliveries WHERE id = 'msg_fail'")
+    expect(rows).toHaveLength(0)
     expect(
       (await post('/webhooks/acme', signedStandard({ id: 'msg_fail', body: '{"amount":1}' }))).status,
     ).toBe(200)

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTempDir, writePackage } from './_test-fixtures.ts'
+import { createTempDir, writePackage } from '../test/fixtures.ts'
 import { publishWorkspace } from './publish-workspace.ts'
 import { type Registry, startRegistry } from './start-registry.ts'
 

@@ -4,7 +4,7 @@ import { access, readdir, readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTempDir, runSystemNpm, writePackage } from './_test-fixtures.ts'
+import { createTempDir, runSystemNpm, writePackage } from '../test/fixtures.ts'
 import { type Registry, startRegistry } from './start-registry.ts'
 
 const startBound = 180_000 // a cold machine installs Verdaccio first

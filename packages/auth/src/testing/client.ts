@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { getCookieHeader } from '@shipshape/testing'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { expect } from 'vitest'
 import type { AuthContractService } from './types.ts'
@@ -30,14 +31,6 @@ export const createEmail = (label: string) => `${label}-${randomBytes(6).toStrin
 
 /** A policy-compliant passphrase that occurs nowhere else, so finding it in a log means it leaked. */
 export const createPassword = () => `contract passphrase ${randomBytes(9).toString('hex')}`
-
-/** `name=value` pairs of a response's non-empty Set-Cookie headers, ready to send back as a Cookie header. */
-export function getCookieHeader(response: Response): string {
-  return response.cookies
-    .filter((cookie) => cookie.value !== '')
-    .map((cookie) => `${cookie.name}=${cookie.value}`)
-    .join('; ')
-}
 
 export function getAccessCookie(response: Response): { name: string; value: string } {
   const cookie = response.cookies.find((candidate) => /^(__Host-)?access$/.test(candidate.name))

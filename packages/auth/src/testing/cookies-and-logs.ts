@@ -1,12 +1,7 @@
+import { getCookieHeader } from '@shipshape/testing'
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import {
-  createContractClient,
-  createEmail,
-  createPassword,
-  getCookieHeader,
-  type Response,
-} from './client.ts'
+import { createContractClient, createEmail, createPassword, type Response } from './client.ts'
 import { getAreaOverrides } from './overrides.ts'
 import type { AuthContractOptions } from './types.ts'
 

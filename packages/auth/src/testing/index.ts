@@ -1,4 +1,5 @@
 export { describeAuthContract } from './contract.ts'
+export { type AnswerSend, createAuthAnswers, type DocumentedAnswers } from './documented-answers.ts'
 export { cheapArgon2Params } from './overrides.ts'
 export { describeSignupRace } from './signup-race.ts'
 export type { AuthContractOptions, AuthContractService, SignupRaceOptions } from './types.ts'

@@ -1,5 +1,6 @@
+import { getCookieHeader } from '@shipshape/testing'
 import { describe, expect, it } from 'vitest'
-import { createContractClient, getCookieHeader } from './client.ts'
+import { createContractClient } from './client.ts'
 import { getAreaOverrides } from './overrides.ts'
 import type { AuthContractOptions } from './types.ts'
 

@@ -1,12 +1,6 @@
+import { expectProblem } from '@shipshape/testing'
 import { expect } from 'vitest'
 import type { Answer } from './http.ts'
-
-/** A problem+json answer with the given status and stable `code`. */
-export function expectProblem(answer: Answer, status: number, code: string): void {
-  expect(answer.status).toBe(status)
-  expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/)
-  expect(JSON.parse(answer.text)).toMatchObject({ status, code })
-}
 
 /**
  * The outcome of a burst of one key and one body: every answer is 201 or 409; exactly one 201 is the

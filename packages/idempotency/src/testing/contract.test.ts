@@ -1,23 +1,21 @@
+import type { PostgresTestDatabase } from '@shipshape/testing'
 import { afterAll } from 'vitest'
-import type { TestApp } from '../_test-app.ts'
-import { startTestApp } from '../_test-app.ts'
-import type { TestDatabase } from '../_test-database.ts'
-import { createTestDatabase } from '../_test-database.ts'
+import { createItemsDatabase, type ItemsApp, startItemsApp } from '../../test/items-app.ts'
 import { describeIdempotencyContract } from './index.ts'
 
-let database: TestDatabase | undefined
-let test: TestApp | undefined
+let database: PostgresTestDatabase | undefined
+let test: ItemsApp | undefined
 
 afterAll(async () => {
   await test?.close()
-  await database?.drop()
+  await database?.destroy()
 })
 
 // The suite as a generated service runs it: an app that is ready but not listening, two callers.
 describeIdempotencyContract({
   async setup() {
-    database = await createTestDatabase(process.env.PG_ADMIN_URL)
-    test = await startTestApp({ url: database.url, listen: false })
+    database = await createItemsDatabase()
+    test = await startItemsApp({ url: database.url, listen: false })
     return { app: test.app }
   },
   authenticate: async (_app, caller) => ({ 'x-test-user': `user-${caller}` }),
@@ -29,7 +27,7 @@ describeIdempotencyContract({
   },
 })
 
-async function getTestApp(): Promise<TestApp> {
+async function getTestApp(): Promise<ItemsApp> {
   if (test === undefined) throw new Error('the test app is not set up')
   return test
 }

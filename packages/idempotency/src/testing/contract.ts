@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { expectProblem, getBaseUrl } from '@shipshape/testing'
 import type { FastifyInstance } from 'fastify'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { expectOneOutcome, expectProblem, expectReplayOf } from './assertions.ts'
+import { expectOneOutcome, expectReplayOf } from './assertions.ts'
 import type { Answer } from './http.ts'
-import { getBaseUrl, postJson, postRawKey } from './http.ts'
+import { postJson, postRawKey } from './http.ts'
 
 export type IdempotencyContractOptions = {
   /** A ready app (the service's own buildApp) on a PostgreSQL database, closed by the service after the file; called in beforeAll. */

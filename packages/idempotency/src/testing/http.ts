@@ -1,5 +1,4 @@
 import { connect } from 'node:net'
-import type { FastifyInstance } from 'fastify'
 
 /** Headers this sender writes itself; a caller's copy would duplicate them. */
 const FRAMING_HEADERS = new Set(['host', 'content-type', 'content-length', 'connection', 'idempotency-key'])
@@ -8,17 +7,6 @@ export interface Answer {
   readonly status: number
   readonly headers: Headers
   readonly text: string
-}
-
-/** The app's base URL. An app that is not listening yet is put on a free loopback port: real sockets. */
-export async function getBaseUrl(app: FastifyInstance): Promise<string> {
-  if (!app.server.listening) return app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  if (address === null || typeof address === 'string') {
-    throw new Error('the app under contract test must listen on TCP, not a pipe')
-  }
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  return `http://${host}:${address.port}`
 }
 
 /** POSTs a JSON body over HTTP, with an Idempotency-Key unless `key` is undefined. */

@@ -1,2 +1,3 @@
 export type { IdempotencyContractOptions } from './contract.ts'
 export { describeIdempotencyContract } from './contract.ts'
+export { holdIdempotencyKey } from './hold-key.ts'

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
 import { signStandardWebhook } from '../standard.ts'
 
 export interface Delivery {
@@ -62,15 +61,4 @@ export async function postDelivery(
     body: delivery.body,
   })
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() }
-}
-
-/** The app's base URL. An app that is not listening yet is put on a free loopback port: real sockets. */
-export async function getBaseUrl(app: FastifyInstance): Promise<string> {
-  if (!app.server.listening) return app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  if (address === null || typeof address === 'string') {
-    throw new Error('the app under contract test must listen on TCP, not a pipe')
-  }
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  return `http://${host}:${address.port}`
 }

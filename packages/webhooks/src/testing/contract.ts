@@ -1,7 +1,8 @@
+import { getBaseUrl } from '@shipshape/testing'
 import type { FastifyInstance } from 'fastify'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Delivery, DeliveryAnswer } from './_delivery.ts'
-import { createDeliveryId, createOtherSecret, getBaseUrl, postDelivery, signDelivery } from './_delivery.ts'
+import { createDeliveryId, createOtherSecret, postDelivery, signDelivery } from './_delivery.ts'
 
 export type WebhookContractOptions = {
   setup: () => Promise<{ app: FastifyInstance }>

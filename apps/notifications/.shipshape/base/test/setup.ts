@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { Writable } from 'node:stream'
 import type { AuthPluginOptions } from '@shipshape/auth'
 import { loadEnv } from '@shipshape/config'
 import type { App } from '@shipshape/server'
-import { setupTestService, watchOpenApiConformance } from '@shipshape/testing'
+import { getCookieHeader, setupTestService, watchOpenApiConformance } from '@shipshape/testing'
 import { afterAll, expect } from 'vitest'
 import { type BuildOptions, buildApp } from '../src/app.ts'
 import { envSchema } from '../src/config.ts'
@@ -50,21 +49,14 @@ export async function setupService(
     observed?: Set<string>
   } = {},
 ) {
-  const logs: string[] = []
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk))
-      done()
-    },
-  })
   const config = getTestConfig(options.env)
   let violations: string[] = []
   const service = await setupTestService({
     schema,
     migrationsFolder,
-    build: async (database) => {
+    build: async (database, logs) => {
       const app = await buildApp(config, database, {
-        logger: { level: 'debug', stream },
+        logger: { level: 'debug', stream: logs.stream },
         auth: options.auth,
         underPressure: options.underPressure ?? false,
         limits: options.limits,
@@ -79,7 +71,7 @@ export async function setupService(
   afterAll(() => {
     expect(violations, 'responses that differ from /openapi.json').toEqual([])
   })
-  return { ...service, db: service.database.db, logs }
+  return { ...service, db: service.database.db, logs: service.logs.raw }
 }
 
 /** Signs a new user up and returns the headers that make a request theirs: the session cookies and Origin. */
@@ -91,6 +83,8 @@ export async function signUp(app: App, email = `${randomUUID()}@example.com`) {
     payload: { email, password },
   })
   if (response.statusCode !== 201) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`)
-  const cookie = response.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
-  return { id: (response.json() as { id: string }).id, headers: { cookie, origin } }
+  return {
+    id: (response.json() as { id: string }).id,
+    headers: { cookie: getCookieHeader(response), origin },
+  }
 }

@@ -1,0 +1,18 @@
+import { createServer, startServer } from '../src/index.ts'
+
+/** Child process for start-server.test.ts: a real service with a slow route, driven by signals. */
+const graceMs = Number(process.argv[2])
+const slowMs = Number(process.argv[3])
+const emit = (event: string, extra: object = {}): void => {
+  process.stdout.write(`${JSON.stringify({ event, ...extra })}\n`)
+}
+
+const app = await createServer({ name: 'child', rateLimit: false, underPressure: false })
+app.get('/slow', async (request) => {
+  request.log.info('slow request started')
+  await new Promise((resolve) => setTimeout(resolve, slowMs))
+  return { done: true }
+})
+app.addHook('onClose', async () => emit('onClose'))
+const { url } = await startServer(app, { port: 0, graceMs, onShutdown: async () => emit('onShutdown') })
+emit('listening', { url })
