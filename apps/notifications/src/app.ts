@@ -1,6 +1,6 @@
 import { type AuthPluginOptions, authPlugin } from '@shipshape/auth'
 import { createMigrationCheck, mapDatabaseError } from '@shipshape/db'
-import { idempotency } from '@shipshape/idempotency'
+import { idempotencyPlugin } from '@shipshape/idempotency'
 import { type App, createServer, type ServerOptions } from '@shipshape/server'
 import { webhooksPlugin } from '@shipshape/webhooks'
 import type { Env } from './config.ts'
@@ -71,7 +71,7 @@ export async function buildApp(
     throttle: { redis: config.REDIS_URL },
     ...options.auth,
   })
-  await app.register(idempotency, { db: database.db })
+  await app.register(idempotencyPlugin, { db: database.db })
   await app.register(webhooksPlugin, {
     prefix: '/webhooks',
     db: database.db,

@@ -17,6 +17,8 @@ describe('normalizeEmail', () => {
       'a@@example.test',
       'evil\u202Egnp@example.test',
       'zero\u200Bwidth@example.test',
+      'lone\uD800@example.test',
+      'nul\u0000@example.test',
       '<script>@example.test',
       'x"y@example.test',
       `${'a'.repeat(250)}@e.st`,

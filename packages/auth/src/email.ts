@@ -1,3 +1,5 @@
+import { isStorableText } from '@shipshape/server'
+
 /**
  * Control, format (RTL overrides, zero-width), whitespace and separator characters have no place in an
  * email, nor RFC 5322 "specials" outside quotes (quoted local parts are not supported). Unicode letters and
@@ -13,7 +15,7 @@ export const MAX_EMAIL_LENGTH = 254
  */
 export function normalizeEmail(raw: string): string | null {
   const email = raw.trim().normalize('NFC')
-  if (email.length > MAX_EMAIL_LENGTH || !email.isWellFormed()) return null
+  if (email.length > MAX_EMAIL_LENGTH || !isStorableText(email)) return null
   if (FORBIDDEN.test(email) || !SHAPE.test(email)) return null
   return email
 }

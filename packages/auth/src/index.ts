@@ -1,5 +1,3 @@
-export type { AuthDatabase } from './database.ts'
-export { AuthOptionsError } from './errors.ts'
 export type { AuthPluginOptions, AuthThrottleOptions } from './options.ts'
 export { ownedBy } from './owned-by.ts'
 export type { Argon2Params } from './password-hasher.ts'

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os'
+import type { AppDatabase } from '@shipshape/db'
+import { OptionsError } from '@shipshape/errors'
 import type { Redis } from 'ioredis'
 import { normalizeOrigins } from './csrf.ts'
-import type { AuthDatabase } from './database.ts'
-import { AuthOptionsError } from './errors.ts'
 import type { ThrottleLimits } from './login-throttle.ts'
 import { type Argon2Params, owaspArgon2Params } from './password-hasher.ts'
 import {
@@ -18,7 +18,7 @@ export interface AuthThrottleOptions extends Partial<ThrottleLimits> {
 }
 
 export interface AuthPluginOptions {
-  db: AuthDatabase
+  db: AppDatabase
   tables?: AuthTables
   /** HS256 key; at least 32 bytes (UTF-8). */
   jwtSecret: string
@@ -48,7 +48,7 @@ export interface AuthPluginOptions {
 }
 
 export interface ResolvedAuthOptions {
-  db: AuthDatabase
+  db: AppDatabase
   tables: AuthTables
   secret: Uint8Array
   issuer: string
@@ -78,14 +78,16 @@ function getDefaultHashConcurrency(): number {
 
 function requireInteger(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new AuthOptionsError(`${name} must be an integer from ${min} to ${max}`)
+    throw new OptionsError('SHIPSHAPE_AUTH_LIMIT_INVALID', `${name} must be an integer from ${min} to ${max}`)
   }
   return value
 }
 
 function resolveSecret(jwtSecret: string): Uint8Array {
   const secret = new TextEncoder().encode(jwtSecret ?? '')
-  if (secret.byteLength < 32) throw new AuthOptionsError('jwtSecret must be at least 32 bytes')
+  if (secret.byteLength < 32) {
+    throw new OptionsError('SHIPSHAPE_AUTH_SECRET_INVALID', 'jwtSecret must be at least 32 bytes')
+  }
   return secret
 }
 
@@ -93,9 +95,13 @@ function resolveOrigins(origins: readonly string[]): Set<string> {
   try {
     return normalizeOrigins(origins ?? [])
   } catch (error) {
-    throw new AuthOptionsError('allowedOrigins must be http(s) origins without path or wildcard', {
-      cause: error,
-    })
+    throw new OptionsError(
+      'SHIPSHAPE_AUTH_ORIGIN_INVALID',
+      'allowedOrigins must be http(s) origins without path or wildcard',
+      {
+        cause: error,
+      },
+    )
   }
 }
 
@@ -118,7 +124,9 @@ function resolveThrottle(throttle: AuthThrottleOptions = {}): ThrottleLimits {
 }
 
 export function resolveAuthOptions(options: AuthPluginOptions): ResolvedAuthOptions {
-  if (!options.issuer || !options.audience) throw new AuthOptionsError('issuer and audience are required')
+  if (!options.issuer || !options.audience) {
+    throw new OptionsError('SHIPSHAPE_AUTH_CLAIMS_MISSING', 'issuer and audience are required')
+  }
   const sessionTtlSeconds = requireInteger(
     'sessionTtlSeconds',
     options.sessionTtlSeconds ?? 30 * DAY,
@@ -161,6 +169,8 @@ export function resolveAuthOptions(options: AuthPluginOptions): ResolvedAuthOpti
 
 function resolveArgon2(test: AuthPluginOptions['testArgon2Params']): Argon2Params {
   if (test === undefined) return owaspArgon2Params
-  if (test.unsafeTestOnly !== true) throw new AuthOptionsError('testArgon2Params needs unsafeTestOnly: true')
+  if (test.unsafeTestOnly !== true) {
+    throw new OptionsError('SHIPSHAPE_AUTH_ARGON2_UNSAFE', 'testArgon2Params needs unsafeTestOnly: true')
+  }
   return test.params
 }

@@ -1,10 +1,10 @@
 import fastifyCookie from '@fastify/cookie'
+import { OptionsError } from '@shipshape/errors'
 import { addRouteDocs } from '@shipshape/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { type AuthContext, createAuthContext } from './auth-context.ts'
 import { checkCsrf } from './csrf.ts'
-import { AuthOptionsError } from './errors.ts'
 import { type AuthPluginOptions, resolveAuthOptions } from './options.ts'
 import { createCsrfFailed, createUnauthenticated, createUnsupportedMediaType } from './problems.ts'
 import { addAuthRouteDocs, getSessionDocs } from './route-docs.ts'
@@ -104,7 +104,8 @@ export const authPlugin = fp<AuthPluginOptions>(
     })
     app.decorate('requireSession', function requireSession(this: FastifyInstance) {
       if (declaredOn.has(this)) {
-        throw new AuthOptionsError(
+        throw new OptionsError(
+          'SHIPSHAPE_AUTH_SESSION_ORDER_INVALID',
           'call app.requireSession() before declaring the routes of its plugin: it guards all of them',
         )
       }

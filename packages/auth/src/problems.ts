@@ -5,33 +5,30 @@ export function createInvalidCredentials(): ProblemError {
   return new ProblemError({
     status: 401,
     code: 'invalid_credentials',
-    title: 'Invalid credentials',
     detail: 'The email or password is incorrect.',
   })
 }
 
 export function createUnauthenticated(): ProblemError {
-  return new ProblemError({ status: 401, code: 'unauthenticated', title: 'Authentication required' })
+  return new ProblemError({ status: 401, code: 'unauthenticated', detail: 'Authentication required.' })
 }
 
 export function createWeakPassword(detail: string): ProblemError {
   return new ProblemError({
     status: 400,
     code: 'weak_password',
-    title: 'Password does not meet the policy',
     detail,
   })
 }
 
 export function createInvalidInput(detail: string): ProblemError {
-  return new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail })
+  return new ProblemError({ status: 400, code: 'validation_failed', detail })
 }
 
 export function createEmailTaken(): ProblemError {
   return new ProblemError({
     status: 409,
     code: 'email_taken',
-    title: 'Email already registered',
     detail: 'An account with this email already exists.',
   })
 }
@@ -40,7 +37,6 @@ export function createRateLimited(): ProblemError {
   return new ProblemError({
     status: 429,
     code: 'rate_limited',
-    title: 'Too many attempts',
     detail: 'Too many failed attempts; retry after the time in Retry-After.',
   })
 }
@@ -49,7 +45,6 @@ export function createCsrfFailed(): ProblemError {
   return new ProblemError({
     status: 403,
     code: 'csrf_failed',
-    title: 'Cross-site request refused',
     detail: 'The request origin is not allowed.',
   })
 }
@@ -58,7 +53,6 @@ export function createUnsupportedMediaType(): ProblemError {
   return new ProblemError({
     status: 415,
     code: 'unsupported_media_type',
-    title: 'Unsupported media type',
     detail: 'The request body must be application/json.',
   })
 }
@@ -69,7 +63,6 @@ export function createThrottleUnavailable(cause: unknown): ProblemError {
     {
       status: 503,
       code: 'unavailable',
-      title: 'Service Unavailable',
       detail: 'Sign-in is unavailable; retry later.',
     },
     { cause },

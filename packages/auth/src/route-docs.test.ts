@@ -59,7 +59,9 @@ describe('what auth puts in the OpenAPI document', () => {
       child.get('/', async () => ({}))
       child.requireSession()
     })
-    await expect(other.ready()).rejects.toThrow(/before declaring the routes/)
+    const ready = other.ready()
+    await expect(ready).rejects.toThrow(/before declaring the routes/)
+    await expect(ready).rejects.toMatchObject({ code: 'SHIPSHAPE_AUTH_SESSION_ORDER_INVALID' })
     await other.close()
   })
 

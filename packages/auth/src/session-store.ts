@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { AppDatabase } from '@shipshape/db'
 import { and, eq, gt, isNotNull, isNull, ne, sql } from 'drizzle-orm'
-import type { AuthDatabase } from './database.ts'
 import { generateRefreshToken, hashRefreshToken } from './refresh-token.ts'
 import type { AuthTables } from './schema.ts'
 import type { AuthUser } from './user-store.ts'
@@ -32,17 +32,17 @@ export interface SessionStore {
   revokeOthers(userId: string, keepSessionId: string): Promise<void>
 }
 
-type Tx = Parameters<Parameters<AuthDatabase['transaction']>[0]>[0]
+type Tx = Parameters<Parameters<AppDatabase['transaction']>[0]>[0]
 
 export function createSessionStore(
-  db: AuthDatabase,
+  db: AppDatabase,
   tables: AuthTables,
   lifetimes: SessionLifetimes,
 ): SessionStore {
   const { users, sessions, refreshTokens } = tables
   const seconds = (n: number) => sql`(now() + ${n}::int * interval '1 second')`
   const isLive = () => and(isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`))
-  const revokeWhere = (tx: Tx | AuthDatabase, condition: ReturnType<typeof and>) =>
+  const revokeWhere = (tx: Tx | AppDatabase, condition: ReturnType<typeof and>) =>
     tx
       .update(sessions)
       .set({ revokedAt: sql`now()` })

@@ -1,5 +1,5 @@
+import type { AppDatabase } from '@shipshape/db'
 import { eq, sql } from 'drizzle-orm'
-import type { AuthDatabase } from './database.ts'
 import type { AuthTables } from './schema.ts'
 
 export interface AuthUser {
@@ -19,7 +19,7 @@ export interface UserStore {
   updatePasswordHash(id: string, passwordHash: string): Promise<void>
 }
 
-export function createUserStore(db: AuthDatabase, tables: AuthTables): UserStore {
+export function createUserStore(db: AppDatabase, tables: AuthTables): UserStore {
   const { users } = tables
   const columns = { id: users.id, email: users.email, passwordHash: users.passwordHash }
   return {

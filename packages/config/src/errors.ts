@@ -7,7 +7,9 @@ export interface EnvIssue {
 export type ConfigErrorCode = 'SHIPSHAPE_CONFIG_INVALID' | 'SHIPSHAPE_CONFIG_SCHEMA_INVALID'
 
 /**
- * Thrown once with every problem found, so an operator fixes the environment in one round trip.
+ * A bad environment (or environment schema): thrown once with every problem found, so an operator fixes the
+ * environment in one round trip. Options a service passes in code are another matter, refused by the package
+ * that takes them with `OptionsError` from @shipshape/errors.
  * `SHIPSHAPE_CONFIG_INVALID`: the environment does not satisfy the schema (loadEnv).
  * `SHIPSHAPE_CONFIG_SCHEMA_INVALID`: the schema itself is wrong (defineEnv), a programming error.
  */

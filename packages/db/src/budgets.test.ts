@@ -1,10 +1,10 @@
+import { OptionsError } from '@shipshape/errors'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startForwarder } from '../test/forwarder.ts'
 import { createScratchDatabase, type ScratchDatabase } from '../test/scratch-database.ts'
 import { type SilentServer, startSilentServer } from '../test/silent-server.ts'
 import { createDatabase } from './create-database.ts'
-import { DatabaseConfigError } from './errors.ts'
 import { mapDatabaseError } from './map-database-error.ts'
 import type { Database, PoolOptions } from './types.ts'
 
@@ -121,6 +121,8 @@ describe('default budgets: a query that needs an unreachable or stuck database f
   it('refuses a client-side timeout that would fire before the server cancels', async () => {
     await expect(
       createDatabase({ url: target.url, pool: { statementTimeoutMs: 2_000, queryTimeoutMs: 1_000 } }),
-    ).rejects.toBeInstanceOf(DatabaseConfigError)
+    ).rejects.toSatisfy(
+      (error) => error instanceof OptionsError && error.code === 'SHIPSHAPE_DB_TIMEOUTS_INVALID',
+    )
   })
 })

@@ -5,7 +5,7 @@ import type { Database, DatabaseOptions } from './types.ts'
 /**
  * Opens the service's database: a node-postgres Pool when `url` is set, otherwise embedded PGlite (in memory,
  * or under `dataDir`). The pool connects lazily, so a database that is down does not stop the process from
- * starting; `ping` (readiness) tells when it answers. Throws DatabaseConfigError on bad options.
+ * starting; `ping` (readiness) tells when it answers. Throws OptionsError on bad options.
  */
 export async function createDatabase<TSchema extends Record<string, unknown> = Record<string, never>>(
   options: DatabaseOptions<TSchema> = {},

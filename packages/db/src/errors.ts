@@ -12,19 +12,6 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /**
- * `createDatabase` got options it cannot work with. Thrown at start-up, before any connection; the message
- * names the bad option but never echoes the URL, which usually carries a password.
- */
-export class DatabaseConfigError extends Error {
-  readonly code = 'SHIPSHAPE_DB_CONFIG_INVALID'
-
-  constructor(message: string) {
-    super(message)
-    this.name = 'DatabaseConfigError'
-  }
-}
-
-/**
  * `runMigrations` failed after connecting. drizzle applies every pending migration in one transaction, so
  * none of this run's migrations is left applied; the driver error (with its SQL) is in `cause`.
  */

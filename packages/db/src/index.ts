@@ -1,7 +1,6 @@
 export { createDatabase } from './create-database.ts'
 export { type Cursor, decodeCursor, encodeCursor } from './cursor.ts'
 export {
-  DatabaseConfigError,
   DatabaseMigrationError,
   DatabaseMigrationsPendingError,
   DatabaseUnavailableError,
@@ -16,5 +15,4 @@ export type {
   DatabaseOptions,
   PingOptions,
   PoolOptions,
-  ProblemInit,
 } from './types.ts'

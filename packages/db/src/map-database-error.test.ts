@@ -9,7 +9,6 @@ import type { Database } from './types.ts'
 const UNAVAILABLE = {
   status: 503,
   code: 'unavailable',
-  title: 'Service Unavailable',
   detail: 'The database is unavailable; retry later.',
 }
 

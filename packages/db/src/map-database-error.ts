@@ -1,10 +1,9 @@
+import type { ProblemInit } from '@shipshape/errors'
 import { DatabaseUnavailableError } from './errors.ts'
-import type { ProblemInit } from './types.ts'
 
 const CONFLICT: ProblemInit = {
   status: 409,
   code: 'conflict',
-  title: 'Conflict',
   detail: 'A record with these values already exists.',
 }
 
@@ -13,14 +12,12 @@ const CONFLICT: ProblemInit = {
 const EXCLUDED: ProblemInit = {
   status: 409,
   code: 'conflict',
-  title: 'Conflict',
   detail: 'The record conflicts with an existing one.',
 }
 
 const UNAVAILABLE: ProblemInit = {
   status: 503,
   code: 'unavailable',
-  title: 'Service Unavailable',
   detail: 'The database is unavailable; retry later.',
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScratchDatabase, type ScratchDatabase } from '../test/scratch-database.ts'
 import { createDatabase } from './create-database.ts'
-import { DatabaseConfigError, DatabaseMigrationsPendingError, DatabaseUnavailableError } from './errors.ts'
+import { DatabaseMigrationsPendingError, DatabaseUnavailableError } from './errors.ts'
 import { createMigrationCheck } from './migration-check.ts'
 import { runMigrations } from './run-migrations.ts'
 import type { Database } from './types.ts'
@@ -65,7 +65,7 @@ describe('createMigrationCheck on PostgreSQL', () => {
     const database = await createDatabase({ url: target.url })
     opened.push(database)
     expect(() => createMigrationCheck(database, { migrationsFolder: join(scratch, 'absent') })).toThrow(
-      DatabaseConfigError,
+      expect.objectContaining({ name: 'OptionsError', code: 'SHIPSHAPE_DB_MIGRATIONS_FOLDER_INVALID' }),
     )
   })
 })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DatabaseConfigError, DatabaseMigrationsPendingError } from './errors.ts'
+import { OptionsError } from '@shipshape/errors'
+import { DatabaseMigrationsPendingError } from './errors.ts'
 import { getMigrationTarget, type MigrationTarget } from './migration-target.ts'
 import type { Execute } from './probe-connection.ts'
 import { getPingTimeout, runPing } from './run-ping.ts'
@@ -23,7 +24,10 @@ function readExpectedMillis(migrationsFolder: string): number[] {
     }
     return journal.entries.map((entry) => entry.when)
   } catch (error) {
-    throw new DatabaseConfigError(`Cannot read the migrations journal in ${migrationsFolder}: ${error}`)
+    throw new OptionsError(
+      'SHIPSHAPE_DB_MIGRATIONS_FOLDER_INVALID',
+      `Cannot read the migrations journal in ${migrationsFolder}: ${error}`,
+    )
   }
 }
 

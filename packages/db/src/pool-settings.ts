@@ -1,5 +1,5 @@
+import { OptionsError } from '@shipshape/errors'
 import type { ClientConfig, PoolConfig } from 'pg'
-import { DatabaseConfigError } from './errors.ts'
 import type { PoolOptions } from './types.ts'
 
 /**
@@ -23,14 +23,17 @@ export interface PoolSettings {
 export function assertPostgresUrl(url: string): void {
   // The URL carries the password: name the problem, never echo the value.
   if (!/^postgres(ql)?:\/\//i.test(url)) {
-    throw new DatabaseConfigError('The database URL must start with postgres:// or postgresql://')
+    throw new OptionsError(
+      'SHIPSHAPE_DB_URL_INVALID',
+      'The database URL must start with postgres:// or postgresql://',
+    )
   }
 }
 
 function readPositiveInteger(options: PoolOptions, name: keyof PoolOptions, fallback: number): number {
   const value = options[name] ?? fallback
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new DatabaseConfigError(`pool.${name} must be a positive integer`)
+    throw new OptionsError('SHIPSHAPE_DB_POOL_LIMIT_INVALID', `pool.${name} must be a positive integer`)
   }
   return value
 }
@@ -44,7 +47,10 @@ export function resolvePoolSettings(url: string, options: PoolOptions = {}): Poo
   )
   // A client that gives up first leaves a statement running that may still commit: a 503 with a write.
   if (queryTimeoutMs <= statementTimeoutMs) {
-    throw new DatabaseConfigError('pool.queryTimeoutMs must be longer than pool.statementTimeoutMs')
+    throw new OptionsError(
+      'SHIPSHAPE_DB_TIMEOUTS_INVALID',
+      'pool.queryTimeoutMs must be longer than pool.statementTimeoutMs',
+    )
   }
   const connection: ClientConfig = {
     connectionString: url,

@@ -1,9 +1,10 @@
+import { OptionsError } from '@shipshape/errors'
 import { sql } from 'drizzle-orm'
 import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScratchDatabase, type ScratchDatabase, waitFor } from '../test/scratch-database.ts'
 import { createDatabase } from './create-database.ts'
-import { DatabaseConfigError, DatabaseUnavailableError } from './errors.ts'
+import { DatabaseUnavailableError } from './errors.ts'
 import { mapDatabaseError } from './map-database-error.ts'
 import type { Database, DatabaseOptions } from './types.ts'
 
@@ -75,14 +76,17 @@ describe('createDatabase on PostgreSQL', () => {
     const error = await createDatabase({ url: 'mysql://app:s3cret-pw@db/app' }).catch(
       (caught: unknown) => caught,
     )
-    expect(error).toBeInstanceOf(DatabaseConfigError)
-    expect(error).toMatchObject({ code: 'SHIPSHAPE_DB_CONFIG_INVALID' })
+    expect(error).toBeInstanceOf(OptionsError)
+    expect(error).toMatchObject({ code: 'SHIPSHAPE_DB_URL_INVALID' })
     expect(String((error as Error).message)).not.toContain('s3cret-pw')
   })
 
   it('rejects pool settings that are not positive integers', async () => {
     for (const pool of [{ max: 0 }, { statementTimeoutMs: 1.5 }, { connectionTimeoutMs: -1 }]) {
-      await expect(createDatabase({ url: target.url, pool })).rejects.toBeInstanceOf(DatabaseConfigError)
+      await expect(createDatabase({ url: target.url, pool })).rejects.toMatchObject({
+        name: 'OptionsError',
+        code: 'SHIPSHAPE_DB_POOL_LIMIT_INVALID',
+      })
     }
   })
 
@@ -136,7 +140,6 @@ describe('createDatabase on PostgreSQL', () => {
     expect(problem).toEqual({
       status: 409,
       code: 'conflict',
-      title: 'Conflict',
       detail: 'A record with these values already exists.',
     })
     expect(JSON.stringify(problem)).not.toMatch(/accounts|a@example\.com|insert/)

@@ -14,7 +14,8 @@ export interface AppQueryResultHKT extends PgQueryResultHKT {
  * once and runs them on PostgreSQL in production and on PGlite in development and tests. Raw
  * `db.execute<Row>(sql)` resolves to `{ rows: Row[] }` on both.
  */
-export type AppDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<
+// biome-ignore lint/suspicious/noExplicitAny: with no schema named, any service schema fits.
+export type AppDatabase<TSchema extends Record<string, unknown> = any> = PgDatabase<
   AppQueryResultHKT,
   TSchema
 >
@@ -62,12 +63,4 @@ export interface Database<TSchema extends Record<string, unknown> = Record<strin
   ping(options?: PingOptions): Promise<void>
   /** Ends the pool or closes PGlite; safe to call more than once. */
   close(): Promise<void>
-}
-
-/** The fields of an RFC 9457 problem that a caller turns into a response. */
-export interface ProblemInit {
-  status: number
-  code: string
-  title: string
-  detail?: string
 }

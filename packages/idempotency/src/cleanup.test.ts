@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { OptionsError } from '@shipshape/errors'
 import type { PostgresTestDatabase } from '@shipshape/testing'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
@@ -8,8 +9,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createItemsDatabase, postItem, startItemsApp } from '../test/items-app.ts'
 import { deleteExpiredIdempotencyKeys } from './cleanup.ts'
-import { IdempotencyError } from './errors.ts'
-import { idempotency } from './plugin.ts'
+import { idempotencyPlugin } from './plugin.ts'
 import { idempotencyKeys } from './schema.ts'
 
 let database: PostgresTestDatabase
@@ -99,13 +99,13 @@ describe('retention', () => {
 
   it('refuses a retention under 24 hours at registration', async () => {
     const app = Fastify({ logger: false })
-    app.register(idempotency, { db, retentionMs: 60 * 60 * 1000 })
+    app.register(idempotencyPlugin, { db, retentionMs: 60 * 60 * 1000 })
     const error = await app.ready().then(
       () => undefined,
       (cause: unknown) => cause,
     )
-    expect(error).toBeInstanceOf(IdempotencyError)
-    expect(error).toMatchObject({ code: 'SHIPSHAPE_IDEMPOTENCY_OPTIONS' })
+    expect(error).toBeInstanceOf(OptionsError)
+    expect(error).toMatchObject({ code: 'SHIPSHAPE_IDEMPOTENCY_OPTIONS_INVALID' })
     await app.close()
   })
 })
@@ -113,7 +113,7 @@ describe('retention', () => {
 describe('the cleanup interval', () => {
   it('runs while the app is up and stops when it closes', async () => {
     const app = Fastify({ logger: false })
-    await app.register(idempotency, { db, cleanupIntervalMs: 20 })
+    await app.register(idempotencyPlugin, { db, cleanupIntervalMs: 20 })
     await app.ready()
     const during = randomUUID()
     await insertKey(during, '-1 second')
@@ -129,7 +129,7 @@ describe('the cleanup interval', () => {
 
   it('closing waits for a cleanup in flight, so nothing is deleted after the app has closed', async () => {
     const app = Fastify({ logger: false })
-    await app.register(idempotency, { db, cleanupIntervalMs: 20 })
+    await app.register(idempotencyPlugin, { db, cleanupIntervalMs: 20 })
     await app.ready()
     // Another session holds the table: the next cleanup run blocks on it, in flight.
     const holder = await pool.connect()

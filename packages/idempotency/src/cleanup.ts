@@ -1,5 +1,5 @@
+import type { AppDatabase } from '@shipshape/db'
 import { lte, sql } from 'drizzle-orm'
-import type { IdempotencyDatabase } from './database.ts'
 import { idempotencyKeys } from './schema.ts'
 
 export interface DeleteExpiredOptions {
@@ -9,7 +9,7 @@ export interface DeleteExpiredOptions {
 
 /** Deletes keys whose retention has passed and returns how many; safe to run from every instance at once. */
 export async function deleteExpiredIdempotencyKeys(
-  db: IdempotencyDatabase,
+  db: AppDatabase,
   options: DeleteExpiredOptions = {},
 ): Promise<number> {
   const now = options.now === undefined ? sql`now()` : options.now
@@ -26,7 +26,7 @@ export async function deleteExpiredIdempotencyKeys(
  * so nothing is deleted after the app has closed (or on a database it has closed).
  */
 export function startCleanup(
-  db: IdempotencyDatabase,
+  db: AppDatabase,
   intervalMs: number,
   onError: (error: unknown) => void,
 ): () => Promise<void> {

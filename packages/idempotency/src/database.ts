@@ -5,14 +5,6 @@ type QueryBuilders = Pick<PgDatabase<PgQueryResultHKT>, 'execute' | 'select' | '
 /** The transaction an idempotent handler writes its effect in (`request.idempotencyTx`). */
 export type IdempotencyTransaction = QueryBuilders
 
-/**
- * Any drizzle PostgreSQL database (node-postgres on a Pool, or PGlite), whatever its schema: only the
- * schema-free query builders are named, so a service's typed `db` fits without casts.
- */
-export interface IdempotencyDatabase extends QueryBuilders {
-  transaction<T>(run: (tx: IdempotencyTransaction) => Promise<T>): Promise<T>
-}
-
 /** Reads `rows` from a raw `execute` result: node-postgres and PGlite both return `{ rows }`. */
 export function getRows(result: unknown): Record<string, unknown>[] {
   if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows)) {

@@ -1,12 +1,12 @@
+import type { AppDatabase } from '@shipshape/db'
+import { OptionsError } from '@shipshape/errors'
 import type { FastifyRequest } from 'fastify'
-import type { IdempotencyDatabase } from './database.ts'
-import { IdempotencyError } from './errors.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export interface IdempotencyOptions {
   /** The drizzle database the key rows live in; the same one handlers write their effects to. */
-  readonly db: IdempotencyDatabase
+  readonly db: AppDatabase
   /** Who owns a key, so two callers' keys never collide. Default: `user:<request.user.id>`, else `ip:<request.ip>`. */
   readonly getScope?: (request: FastifyRequest) => string | Promise<string>
   /** How long a completed key is kept and replayed. At least 24 hours (the contract); default 24 hours. */
@@ -26,7 +26,7 @@ export interface IdempotencyOptions {
 }
 
 export interface ResolvedOptions {
-  readonly db: IdempotencyDatabase
+  readonly db: AppDatabase
   readonly getScope: (request: FastifyRequest) => string | Promise<string>
   readonly retentionMs: number
   readonly retryAfterSeconds: number
@@ -65,7 +65,7 @@ function assertOptions(options: ResolvedOptions): void {
   if (interval !== false && !(Number.isInteger(interval) && interval >= 1)) {
     bad.push('cleanupIntervalMs must be a positive integer or false')
   }
-  if (bad.length > 0) throw new IdempotencyError(bad.join('; '))
+  if (bad.length > 0) throw new OptionsError('SHIPSHAPE_IDEMPOTENCY_OPTIONS_INVALID', bad.join('; '))
 }
 
 function getDefaultScope(request: FastifyRequest): string {

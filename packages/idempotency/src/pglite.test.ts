@@ -7,7 +7,7 @@ import { createServer } from '@shipshape/server'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postItem, testItems } from '../test/items-app.ts'
-import { idempotency } from './plugin.ts'
+import { idempotencyPlugin } from './plugin.ts'
 import { getRequestDatabase } from './request-database.ts'
 
 // The embedded database a service uses in development: one connection, so transactions queue.
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const { db } = database
   await db.execute(sql`create table test_items (id uuid primary key, name text not null)`)
   app = await createServer({ name: 'idempotency-pglite', logger: { level: 'silent' }, rateLimit: false })
-  await app.register(idempotency, { db, cleanupIntervalMs: false })
+  await app.register(idempotencyPlugin, { db, cleanupIntervalMs: false })
   app.post<{ Body: { name: string } }>(
     '/items',
     { config: { idempotency: true } },

@@ -71,7 +71,7 @@ function getPreHandlers(route: RouteOptions): PreHandler[] {
  * Honours `Idempotency-Key` on routes declared with `config: { idempotency: true }`. Register it before the
  * routes and before any plugin that rewrites payloads (compression), so stored bytes are what handlers sent.
  */
-export const idempotency = fastifyPlugin(registerIdempotency, {
+export const idempotencyPlugin = fastifyPlugin(registerIdempotency, {
   fastify: '5.x',
   name: '@shipshape/idempotency',
 })

@@ -1,31 +1,26 @@
-import type { ProblemInit } from '@shipshape/server'
-import { ProblemError } from '@shipshape/server'
+import { ProblemError, type ProblemInit } from '@shipshape/server'
 
 const invalidKey: ProblemInit = {
   status: 400,
   code: 'invalid_idempotency_key',
-  title: 'Bad Request',
   detail: 'Idempotency-Key must be 1 to 255 visible ASCII characters.',
 }
 
 const keyReused: ProblemInit = {
   status: 422,
   code: 'idempotency_key_reused',
-  title: 'Unprocessable Content',
   detail: 'This Idempotency-Key was already used with a different request.',
 }
 
 const inProgress: ProblemInit = {
   status: 409,
   code: 'idempotency_in_progress',
-  title: 'Conflict',
   detail: 'A request with this Idempotency-Key is still being processed; retry later.',
 }
 
 const notStored: ProblemInit = {
   status: 503,
   code: 'unavailable',
-  title: 'Service Unavailable',
   detail: 'The request could not be completed; nothing was kept, so it is safe to retry.',
 }
 

@@ -1,6 +1,6 @@
+import type { AppDatabase } from '@shipshape/db'
 import type { PgDatabase } from 'drizzle-orm/pg-core'
 import type { FastifyRequest } from 'fastify'
-import type { IdempotencyDatabase } from './database.ts'
 
 /** What a handler queries: the drizzle API shared by `db` and a transaction on it. */
 export type RequestDatabase<TDb> =
@@ -10,7 +10,7 @@ export type RequestDatabase<TDb> =
  * The database a handler writes its effect to: the request's idempotency transaction when it holds a key,
  * else `db`. Writing through it is what makes the effect and the stored response commit or vanish together.
  */
-export function getRequestDatabase<TDb extends IdempotencyDatabase>(
+export function getRequestDatabase<TDb extends AppDatabase>(
   request: FastifyRequest,
   db: TDb,
 ): RequestDatabase<TDb> {

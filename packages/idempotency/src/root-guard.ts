@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { IdempotencyError } from './errors.ts'
+import { OptionsError } from '@shipshape/errors'
 
 /** The key a running handler holds: its transaction, open until the plugin commits or rolls it back. */
 export interface HeldKey {
@@ -21,7 +21,9 @@ export function runHoldingKey<T>(key: HeldKey, run: () => T): T {
 }
 
 function refuseWhileKeyHeld(): void {
-  if (heldKeys.getStore()?.isOpen()) throw new IdempotencyError(ROOT_DATABASE_REFUSED)
+  if (heldKeys.getStore()?.isOpen()) {
+    throw new OptionsError('SHIPSHAPE_IDEMPOTENCY_ROOT_DATABASE_REFUSED', ROOT_DATABASE_REFUSED)
+  }
 }
 
 type SessionMethod = (...args: unknown[]) => unknown
@@ -43,7 +45,10 @@ export function guardRootDatabase(db: object): void {
     typeof Reflect.get(session, 'prepareQuery') !== 'function' ||
     typeof Reflect.get(session, 'transaction') !== 'function'
   ) {
-    throw new IdempotencyError('db must be a drizzle PostgreSQL database (node-postgres or PGlite)')
+    throw new OptionsError(
+      'SHIPSHAPE_IDEMPOTENCY_DATABASE_INVALID',
+      'db must be a drizzle PostgreSQL database (node-postgres or PGlite)',
+    )
   }
   if (guardedSessions.has(session)) return
   guardedSessions.add(session)

@@ -1,4 +1,5 @@
-import type { IdempotencyDatabase, IdempotencyTransaction } from './database.ts'
+import type { AppDatabase } from '@shipshape/db'
+import type { IdempotencyTransaction } from './database.ts'
 
 export interface OpenTransaction {
   readonly tx: IdempotencyTransaction
@@ -17,7 +18,7 @@ class RollbackSignal extends Error {}
  * request begins it in preHandler and ends it in onSend. The callback parks on a decision promise; commit()
  * and rollback() resolve it and wait for drizzle's own COMMIT/ROLLBACK and connection release.
  */
-export async function openTransaction(db: IdempotencyDatabase): Promise<OpenTransaction> {
+export async function openTransaction(db: AppDatabase): Promise<OpenTransaction> {
   const ready = Promise.withResolvers<IdempotencyTransaction>()
   const decision = Promise.withResolvers<boolean>()
   const settled = db

@@ -8,7 +8,7 @@ import { createTestDatabase, type PostgresTestDatabase } from '@shipshape/testin
 import { sql } from 'drizzle-orm'
 import { pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import type { IdempotencyOptions } from '../src/options.ts'
-import { idempotency } from '../src/plugin.ts'
+import { idempotencyPlugin } from '../src/plugin.ts'
 import { getRequestDatabase } from '../src/request-database.ts'
 
 export const testItems = pgTable('test_items', { id: uuid('id').primaryKey(), name: text('name').notNull() })
@@ -63,7 +63,7 @@ export async function startItemsApp(options: ItemsAppOptions): Promise<ItemsApp>
     const user = request.headers['x-test-user']
     if (typeof user === 'string') Reflect.set(request, 'user', { id: user })
   })
-  await app.register(idempotency, { db, cleanupIntervalMs: false, ...options.plugin })
+  await app.register(idempotencyPlugin, { db, cleanupIntervalMs: false, ...options.plugin })
   const bodySchema = {
     type: 'object',
     required: ['name'],

@@ -1,4 +1,4 @@
-import { OutboundConfigError } from './errors.ts'
+import { OptionsError } from '@shipshape/errors'
 
 /** What one HTTP attempt needs. */
 export interface AttemptRequest {
@@ -60,8 +60,12 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 
 /** Joins the client's base URL and a request path, refusing a path that would reach another origin. */
 export function resolveUrl(baseUrl: URL, path: string): URL {
-  if (!path.startsWith('/')) throw new OutboundConfigError('A request path must start with "/"')
+  if (!path.startsWith('/')) {
+    throw new OptionsError('SHIPSHAPE_OUTBOUND_PATH_INVALID', 'A request path must start with "/"')
+  }
   const url = new URL(baseUrl.pathname.replace(/\/$/, '') + path, baseUrl.origin)
-  if (url.origin !== baseUrl.origin) throw new OutboundConfigError('A request path must stay on the base URL')
+  if (url.origin !== baseUrl.origin) {
+    throw new OptionsError('SHIPSHAPE_OUTBOUND_PATH_INVALID', 'A request path must stay on the base URL')
+  }
   return url
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRecordingLogger, hang, reply, resetConnection, startUpstream } from '../test/upstream.ts'
 import { createClient } from './client.ts'
-import { OutboundConfigError, OutboundUnavailableError } from './errors.ts'
+import { OutboundUnavailableError } from './errors.ts'
 
 const fastRetry = { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 }
 const upstreams: Array<{ close(): Promise<void> }> = []
@@ -31,7 +31,7 @@ describe('timeouts and network failures', () => {
     const client = createClient({ name: 'hang', baseUrl: server.url, timeoutMs: 200, retry: fastRetry })
     const error = await failureOf(client.request({ method: 'GET', path: '/slow' }))
     expect(error).toMatchObject({ reason: 'timeout', code: 'SHIPSHAPE_OUTBOUND_UNAVAILABLE' })
-    expect(error.problem).toEqual({ status: 503, code: 'unavailable', title: expect.any(String) })
+    expect(error.problem).toEqual({ status: 503, code: 'unavailable', detail: expect.any(String) })
     expect(server.state.hits).toBe(3)
     await vi.waitFor(() => expect(server.state.closed).toBe(3))
   })
@@ -115,9 +115,14 @@ describe('retries on responses', () => {
 
   it('refuses a path that would leave the base URL', async () => {
     const client = createClient({ name: 'paths', baseUrl: 'http://127.0.0.1:1' })
-    await expect(client.request({ method: 'GET', path: '//evil.example/x' })).rejects.toThrow(
-      OutboundConfigError,
+    const invalid = { name: 'OptionsError', code: 'SHIPSHAPE_OUTBOUND_PATH_INVALID' }
+    await expect(client.request({ method: 'GET', path: '//evil.example/x' })).rejects.toMatchObject(invalid)
+    await expect(client.request({ method: 'GET', path: 'relative' })).rejects.toMatchObject(invalid)
+  })
+
+  it('refuses a limit below 1 when the client is made', () => {
+    expect(() => createClient({ name: 'limits', baseUrl: 'http://127.0.0.1:1', timeoutMs: 0 })).toThrow(
+      expect.objectContaining({ name: 'OptionsError', code: 'SHIPSHAPE_OUTBOUND_LIMIT_INVALID' }),
     )
-    await expect(client.request({ method: 'GET', path: 'relative' })).rejects.toThrow(OutboundConfigError)
   })
 })

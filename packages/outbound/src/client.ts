@@ -1,9 +1,10 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { OptionsError } from '@shipshape/errors'
 import { BrokenCircuitError, BulkheadRejectedError, type IPolicy } from 'cockatiel'
 import { AttemptError, type OutboundResponse, performAttempt, resolveUrl } from './_attempt.ts'
 import { type BreakerStateName, createPolicies, type OutboundLogger } from './_policies.ts'
 import { isRetrySafe } from './_retry.ts'
-import { OutboundConfigError, OutboundUnavailableError } from './errors.ts'
+import { OutboundUnavailableError } from './errors.ts'
 
 export interface ClientOptions {
   /** Names the dependency in spans, logs and errors. */
@@ -58,7 +59,10 @@ export function createClient(options: ClientOptions): OutboundClient {
     logger: options.logger,
   }
   if (settings.retry.maxAttempts < 1 || settings.bulkhead.limit < 1 || timeoutMs <= 0) {
-    throw new OutboundConfigError('maxAttempts, bulkhead limit and timeoutMs must be positive')
+    throw new OptionsError(
+      'SHIPSHAPE_OUTBOUND_LIMIT_INVALID',
+      'maxAttempts, bulkhead limit and timeoutMs must be positive',
+    )
   }
   const policies = createPolicies(settings)
   const tracer = trace.getTracer('@shipshape/outbound')

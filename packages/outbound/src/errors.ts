@@ -1,12 +1,7 @@
+import type { ProblemInit } from '@shipshape/errors'
+
 /** Why a call to another service did not produce a response. */
 export type UnavailableReason = 'circuit_open' | 'bulkhead_full' | 'timeout' | 'network'
-
-/** The RFC 9457 fields a Fastify error handler needs to answer the service's own client. */
-export interface UnavailableProblem {
-  readonly status: 503
-  readonly code: 'unavailable'
-  readonly title: string
-}
 
 /**
  * A dependency could not be reached: its breaker is open, the bulkhead is full, or every allowed attempt timed
@@ -18,23 +13,18 @@ export class OutboundUnavailableError extends Error {
   readonly statusCode = 503
   readonly client: string
   readonly reason: UnavailableReason
-  readonly problem: UnavailableProblem
+  /** What `mapError` returns for it: the server turns it into the 503 problem+json. */
+  readonly problem: ProblemInit
 
   constructor(client: string, reason: UnavailableReason, options?: ErrorOptions) {
     super(`Outbound call to "${client}" failed: ${reason}`, options)
     this.name = 'OutboundUnavailableError'
     this.client = client
     this.reason = reason
-    this.problem = { status: 503, code: 'unavailable', title: 'A service this one depends on is unavailable' }
-  }
-}
-
-/** The request or client is configured wrongly (a path that leaves the base URL, a limit below 1). */
-export class OutboundConfigError extends Error {
-  readonly code = 'SHIPSHAPE_OUTBOUND_CONFIG'
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = 'OutboundConfigError'
+    this.problem = {
+      status: 503,
+      code: 'unavailable',
+      detail: 'A service this one depends on is unavailable.',
+    }
   }
 }

@@ -36,7 +36,7 @@ export function createClientErrorHandler(securityHeaders: Readonly<Record<string
     if (error.code === 'ECONNRESET' || socket.destroyed) return
     const known = (error.code !== undefined && PROBLEMS[error.code]) || MALFORMED
     const requestId = randomUUID()
-    const problem = new ProblemError({ ...known, title: getStatusTitle(known.status) })
+    const problem = new ProblemError(known)
     const body = JSON.stringify(toProblemBody(problem, requestId))
     this.log.info({ requestId, statusCode: known.status, code: error.code }, 'client error')
     if (socket.writable) {

@@ -1,7 +1,7 @@
+import { OptionsError } from '@shipshape/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
-import { ServerConfigError } from './errors.ts'
 
 describe('CORS', () => {
   let server: TestServer
@@ -18,9 +18,9 @@ describe('CORS', () => {
   })
 
   it('refuses a wildcard or malformed origin at startup', async () => {
-    await expect(createServer({ name: 't', cors: { origins: ['*'] } })).rejects.toBeInstanceOf(
-      ServerConfigError,
-    )
+    const wildcard = createServer({ name: 't', cors: { origins: ['*'] } })
+    await expect(wildcard).rejects.toBeInstanceOf(OptionsError)
+    await expect(wildcard).rejects.toMatchObject({ code: 'SHIPSHAPE_SERVER_CORS_ORIGIN_INVALID' })
     await expect(createServer({ name: 't', cors: { origins: ['https://*.example.com'] } })).rejects.toThrow(
       /wildcard/,
     )

@@ -17,7 +17,7 @@ import { registerJsonParser } from './json-parser.ts'
 import { createLogger } from './logger.ts'
 import { createDocumentOptions, registerDocumentRoute } from './openapi.ts'
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.ts'
-import { getStatusTitle, ProblemError } from './problem.ts'
+import { ProblemError } from './problem.ts'
 import { registerRateLimit } from './rate-limit.ts'
 import { getRequestId } from './request-id.ts'
 import { createResponseLogging } from './response-log.ts'
@@ -120,7 +120,6 @@ async function registerPlugins(app: FastifyInstance, config: ResolvedOptions): P
           super({
             status: 503,
             code: 'unavailable',
-            title: getStatusTitle(503),
             detail: 'The service is overloaded; retry later.',
           })
         }

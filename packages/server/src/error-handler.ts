@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { getStatusTitle, ProblemError, toProblemBody } from './problem.ts'
+import { ProblemError, toProblemBody } from './problem.ts'
 import { type MapError, toProblem } from './to-problem.ts'
 
 export interface ErrorHandlingOptions {
@@ -11,7 +11,6 @@ export interface ErrorHandlingOptions {
 const NOT_FOUND = new ProblemError({
   status: 404,
   code: 'not_found',
-  title: getStatusTitle(404),
   detail: 'No route matches this method and path.',
 })
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { getStatusTitle, ProblemError, problemSchema } from './problem.ts'
+import { ProblemError, problemSchema } from './problem.ts'
 
 /** Resolves when the dependency answers; rejects, or resolves `false`, when it does not. */
 export type ReadinessCheck = (signal: AbortSignal) => unknown
@@ -80,7 +80,6 @@ function createNotReady(detail: string, checks: Record<string, CheckOutcome | un
   return new ProblemError({
     status: 503,
     code: 'unavailable',
-    title: getStatusTitle(503),
     detail,
     extensions: { checks },
   })

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { isStorableText } from './storable-text.ts'
 import { createValidationProblem } from './to-problem.ts'
 
 const BACKSLASH = 92
@@ -55,13 +56,9 @@ export function isNestedDeeperThan(text: string, maxDepth: number): boolean {
   return false
 }
 
-function isForbiddenString(value: string): boolean {
-  return value.includes('\u0000') || !value.isWellFormed()
-}
-
 /** Returns the JSON pointer (under `/body`) of the first forbidden key or string; the depth is already bounded. */
 function findForbiddenString(value: unknown, pointer: string): string | undefined {
-  if (typeof value === 'string') return isForbiddenString(value) ? `/body${pointer}` : undefined
+  if (typeof value === 'string') return !isStorableText(value) ? `/body${pointer}` : undefined
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       const found = findForbiddenString(value[index], `${pointer}/${index}`)
@@ -71,7 +68,7 @@ function findForbiddenString(value: unknown, pointer: string): string | undefine
   }
   if (value === null || typeof value !== 'object') return undefined
   for (const [key, member] of Object.entries(value)) {
-    if (isForbiddenString(key)) return `/body${pointer}`
+    if (!isStorableText(key)) return `/body${pointer}`
     const found = findForbiddenString(member, `${pointer}/${escapePointer(key)}`)
     if (found !== undefined) return found
   }

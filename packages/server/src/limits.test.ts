@@ -1,8 +1,8 @@
 import { request } from 'node:http'
+import { OptionsError } from '@shipshape/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, expectProblem, parseJson, type TestServer } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
-import { ServerConfigError } from './errors.ts'
 
 function postOverSocket(
   url: string,
@@ -71,7 +71,9 @@ describe('server limits', () => {
   })
 
   it('refuses nonsensical limits at startup', async () => {
-    await expect(createServer({ name: 't', bodyLimit: 0 })).rejects.toBeInstanceOf(ServerConfigError)
+    const zero = createServer({ name: 't', bodyLimit: 0 })
+    await expect(zero).rejects.toBeInstanceOf(OptionsError)
+    await expect(zero).rejects.toMatchObject({ code: 'SHIPSHAPE_SERVER_LIMIT_INVALID' })
     await expect(createServer({ name: 't', requestTimeoutMs: -1 })).rejects.toThrow(/requestTimeoutMs/)
   })
 })

@@ -1,4 +1,4 @@
-import { ServerConfigError } from './errors.ts'
+import { OptionsError } from '@shipshape/errors'
 import type { ReadinessCheck } from './health.ts'
 import type { LoggerOptions } from './logger.ts'
 import type { DocumentOptions } from './openapi.ts'
@@ -106,7 +106,8 @@ function resolveTimeouts(options: ServerOptions): { headersTimeoutMs: number; re
     options.headersTimeoutMs ?? Math.min(30_000, requestTimeoutMs),
   )
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ServerConfigError(
+    throw new OptionsError(
+      'SHIPSHAPE_SERVER_TIMEOUTS_INVALID',
       `headersTimeoutMs (${headersTimeoutMs}) must not exceed requestTimeoutMs (${requestTimeoutMs})`,
     )
   }
@@ -117,10 +118,14 @@ function resolveTimeouts(options: ServerOptions): { headersTimeoutMs: number; re
 function checkOrigins(origins: readonly string[]): string[] {
   for (const origin of origins) {
     if (origin.includes('*')) {
-      throw new ServerConfigError(`cors.origins must list exact origins; "${origin}" is a wildcard`)
+      throw new OptionsError(
+        'SHIPSHAPE_SERVER_CORS_ORIGIN_INVALID',
+        `cors.origins must list exact origins; "${origin}" is a wildcard`,
+      )
     }
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
-      throw new ServerConfigError(
+      throw new OptionsError(
+        'SHIPSHAPE_SERVER_CORS_ORIGIN_INVALID',
         `cors.origins entry "${origin}" is not an origin like https://app.example.com`,
       )
     }
@@ -130,7 +135,10 @@ function checkOrigins(origins: readonly string[]): string[] {
 
 function checkPositive(name: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) {
-    throw new ServerConfigError(`${name} must be a positive integer, got ${value}`)
+    throw new OptionsError(
+      'SHIPSHAPE_SERVER_LIMIT_INVALID',
+      `${name} must be a positive integer, got ${value}`,
+    )
   }
   return value
 }

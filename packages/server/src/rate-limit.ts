@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type * as IORedis from 'ioredis'
-import { getStatusTitle, ProblemError } from './problem.ts'
+import { ProblemError } from './problem.ts'
 
 // ioredis (~90 ms and ~15 MiB to load) is loaded only when a Redis URL is configured.
 const require = createRequire(import.meta.url)
@@ -32,7 +32,6 @@ export async function registerRateLimit(app: FastifyInstance, name: string, opti
       new ProblemError({
         status: 429,
         code: 'rate_limited',
-        title: getStatusTitle(429),
         detail: `Too many requests; retry in ${context.after}.`,
       }),
   })

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { getStatusTitle, ProblemError } from './problem.ts'
+import { ProblemError } from './problem.ts'
 
 function createShuttingDown(): ProblemError {
   return new ProblemError({
     status: 503,
     code: 'unavailable',
-    title: getStatusTitle(503),
     detail: 'The service is shutting down; retry on another instance.',
   })
 }

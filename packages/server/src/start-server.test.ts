@@ -18,7 +18,9 @@ interface Child {
 
 async function startChild(graceMs: number, slowMs: number): Promise<Child> {
   const fixture = new URL('../test/slow-server.ts', import.meta.url).pathname
-  const child = spawn(process.execPath, [fixture, String(graceMs), String(slowMs)], {
+  // The source condition, as in the workspace: the child imports @shipshape/errors from its TypeScript.
+  const args = ['--conditions=@shipshape/source', fixture, String(graceMs), String(slowMs)]
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const events: Record<string, unknown>[] = []

@@ -1,8 +1,8 @@
 import { connect } from 'node:net'
+import { OptionsError } from '@shipshape/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, type TestServer } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
-import { ServerConfigError } from './errors.ts'
 
 interface Exchange {
   /** Everything the server sent before it closed the connection. */
@@ -96,8 +96,8 @@ describe('header and body timeouts on a real socket', () => {
   })
 
   it('refuses a headers timeout longer than the request timeout', async () => {
-    await expect(
-      createServer({ name: 't', headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 }),
-    ).rejects.toBeInstanceOf(ServerConfigError)
+    const inverted = createServer({ name: 't', headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 })
+    await expect(inverted).rejects.toBeInstanceOf(OptionsError)
+    await expect(inverted).rejects.toMatchObject({ code: 'SHIPSHAPE_SERVER_TIMEOUTS_INVALID' })
   })
 })

@@ -1,5 +1,5 @@
 import type { FastifySchemaValidationError } from 'fastify'
-import { getStatusTitle, ProblemError, type ProblemInit } from './problem.ts'
+import { ProblemError, type ProblemInit } from './problem.ts'
 
 /** The codes the service contract names, by status; any other 4xx keeps its status with `bad_request`. */
 const CODES_BY_STATUS: Readonly<Record<number, string>> = {
@@ -49,7 +49,6 @@ const FASTIFY_CODES: Readonly<Record<string, ProblemInit>> = {
 const INTERNAL: ProblemInit = {
   status: 500,
   code: 'internal_error',
-  title: getStatusTitle(500),
   detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
 }
 
@@ -80,7 +79,6 @@ export function createValidationProblem(detail: string, errors: { path: string; 
   return new ProblemError({
     status: 400,
     code: 'validation_failed',
-    title: getStatusTitle(400),
     detail,
     extensions: { errors },
   })
@@ -111,7 +109,6 @@ function defineStatusProblem(status: number, detail?: string): ProblemInit {
   const init: ProblemInit = {
     status,
     code: CODES_BY_STATUS[status] ?? 'bad_request',
-    title: getStatusTitle(status),
   }
   return detail === undefined ? init : { ...init, detail }
 }

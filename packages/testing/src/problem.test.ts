@@ -10,7 +10,7 @@ const app = await createServer({
   logger: { level: 'silent' },
 })
 app.get('/conflict', async () => {
-  throw new ProblemError({ status: 409, code: 'taken', title: 'Conflict' })
+  throw new ProblemError({ status: 409, code: 'taken' })
 })
 app.get('/ok', async (_request, reply) =>
   reply

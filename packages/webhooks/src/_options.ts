@@ -1,4 +1,4 @@
-import { WebhookConfigError } from './errors.ts'
+import { OptionsError } from '@shipshape/errors'
 import { decodeStandardSecret } from './standard.ts'
 import type { WebhookScheme } from './types.ts'
 
@@ -13,14 +13,21 @@ const schemes: ReadonlySet<string> = new Set<WebhookScheme>(['standard', 'stripe
 /** Refuses at registration a source that could never verify, or would verify with an empty key. */
 export function assertSources(sources: Readonly<Record<string, WebhookSourceConfig>>): void {
   const names = Object.keys(sources)
-  if (names.length === 0) throw new WebhookConfigError('At least one webhook source is required')
+  if (names.length === 0)
+    throw new OptionsError('SHIPSHAPE_WEBHOOKS_SOURCES_MISSING', 'At least one webhook source is required')
   for (const name of names) {
     const source = sources[name]
     if (source === undefined || !schemes.has(source.scheme)) {
-      throw new WebhookConfigError(`Webhook source "${name}" has an unknown scheme`)
+      throw new OptionsError(
+        'SHIPSHAPE_WEBHOOKS_SCHEME_INVALID',
+        `Webhook source "${name}" has an unknown scheme`,
+      )
     }
     if (source.secrets.length === 0 || source.secrets.some((secret) => secret.length === 0)) {
-      throw new WebhookConfigError(`Webhook source "${name}" needs at least one non-empty secret`)
+      throw new OptionsError(
+        'SHIPSHAPE_WEBHOOKS_SECRET_MISSING',
+        `Webhook source "${name}" needs at least one non-empty secret`,
+      )
     }
     if (source.scheme === 'standard') source.secrets.forEach(decodeStandardSecret)
   }

@@ -1,3 +1,4 @@
+import type { AppDatabase } from '@shipshape/db'
 import type { PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
 import type { TablesRelationalConfig } from 'drizzle-orm/relations'
 import { webhookDeliveries } from './schema.ts'
@@ -12,11 +13,6 @@ export type WebhookTransaction = PgTransaction<
   TablesRelationalConfig
 >
 
-/** A drizzle database (pg Pool or PGlite) that can open a transaction. */
-export interface TransactionalDatabase {
-  transaction<T>(run: (tx: WebhookTransaction) => Promise<T>): Promise<T>
-}
-
 export type DeliveryOutcome = 'processed' | 'duplicate'
 
 /**
@@ -25,7 +21,7 @@ export type DeliveryOutcome = 'processed' | 'duplicate'
  * an effect that throws rolls the claim back so the sender's retry can succeed later.
  */
 export async function recordDelivery(
-  db: TransactionalDatabase,
+  db: AppDatabase,
   delivery: { readonly source: string; readonly id: string },
   effect: (tx: WebhookTransaction) => Promise<void>,
 ): Promise<DeliveryOutcome> {

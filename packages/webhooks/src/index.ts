@@ -1,6 +1,5 @@
 export type { WebhookSourceConfig } from './_options.ts'
-export type { TransactionalDatabase, WebhookTransaction } from './_record.ts'
-export { WebhookConfigError } from './errors.ts'
+export type { WebhookTransaction } from './_record.ts'
 export { signGithubWebhook, verifyGithubWebhook } from './github.ts'
 export { type WebhookEvent, type WebhooksPluginOptions, webhooksPlugin } from './plugin.ts'
 export { decodeStandardSecret, signStandardWebhook, verifyStandardWebhook } from './standard.ts'

@@ -102,7 +102,10 @@ describe('webhooksPlugin refusals', () => {
   it('answers 401 problem+json with no effect for a tampered body', async () => {
     const request = signedStandard()
     const response = await post('/webhooks/acme', { ...request, body: '{"amount":500}' })
-    expect(response).toMatchObject({ status: 401, body: { code: 'invalid_signature', status: 401 } })
+    expect(response).toMatchObject({
+      status: 401,
+      body: { code: 'invalid_signature', status: 401, title: 'Unauthorized' },
+    })
     expect(response.type).toContain('application/problem+json')
     expect(await countEffects()).toBe(0)
   })
@@ -195,5 +198,31 @@ describe('webhooksPlugin deliveries', () => {
   it('keeps the JSON parser for routes outside the plugin', async () => {
     const response = await post('/echo', { body: '{"a":1}', headers: { 'content-type': 'application/json' } })
     expect(response).toMatchObject({ status: 200, body: { parsed: { a: 1 } } })
+  })
+})
+
+describe('options', () => {
+  it.each([
+    ['no source', {}, 'SHIPSHAPE_WEBHOOKS_SOURCES_MISSING'],
+    [
+      'an unknown scheme',
+      { acme: { scheme: 'svix', secrets: [NEW_SECRET] } },
+      'SHIPSHAPE_WEBHOOKS_SCHEME_INVALID',
+    ],
+    ['an empty secret', { acme: { scheme: 'stripe', secrets: [''] } }, 'SHIPSHAPE_WEBHOOKS_SECRET_MISSING'],
+    [
+      'a secret that is not base64',
+      { acme: { scheme: 'standard', secrets: ['whsec_!'] } },
+      'SHIPSHAPE_WEBHOOKS_SECRET_INVALID',
+    ],
+  ])('refuses %s at registration, by code', async (_case, sources, code) => {
+    const refused = Fastify()
+    refused.register(webhooksPlugin, {
+      db: database.db,
+      sources: sources as Parameters<typeof webhooksPlugin>[1]['sources'],
+      onEvent: async () => {},
+    })
+    await expect(refused.ready()).rejects.toMatchObject({ name: 'OptionsError', code })
+    await refused.close()
   })
 })

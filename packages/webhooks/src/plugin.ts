@@ -1,9 +1,10 @@
+import type { AppDatabase } from '@shipshape/db'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import sjson from 'secure-json-parse'
 import { deliveryResponse, getDeliveryDocs } from './_docs.ts'
 import { assertSources, getSource, type WebhookSourceConfig } from './_options.ts'
 import { sendProblem } from './_problem.ts'
-import { recordDelivery, type TransactionalDatabase, type WebhookTransaction } from './_record.ts'
+import { recordDelivery, type WebhookTransaction } from './_record.ts'
 import type { WebhookHeaders } from './types.ts'
 import { verifyWebhook } from './verify.ts'
 
@@ -20,7 +21,7 @@ export interface WebhookEvent {
 
 export interface WebhooksPluginOptions {
   readonly sources: Readonly<Record<string, WebhookSourceConfig>>
-  readonly db: TransactionalDatabase
+  readonly db: AppDatabase
   readonly onEvent: (event: WebhookEvent) => Promise<void>
   /** Largest accepted body in bytes; default 1 MiB. */
   readonly bodyLimit?: number
@@ -63,7 +64,7 @@ async function handleDelivery(
   const source = request.params.source
   const config = getSource(options.sources, source)
   if (config === undefined) {
-    return sendProblem(request, reply, { status: 404, code: 'not_found', title: 'Unknown webhook source' })
+    return sendProblem(request, reply, { status: 404, code: 'not_found', detail: 'Unknown webhook source.' })
   }
   const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
   const verified = verifyWebhook(config.scheme, {
@@ -77,7 +78,7 @@ async function handleDelivery(
     return sendProblem(request, reply, {
       status: 401,
       code: 'invalid_signature',
-      title: 'The webhook signature could not be verified',
+      detail: 'The webhook signature could not be verified.',
     })
   }
   const payload: unknown = sjson.safeParse(rawBody)
@@ -85,7 +86,7 @@ async function handleDelivery(
     return sendProblem(request, reply, {
       status: 400,
       code: 'validation_failed',
-      title: 'The webhook body is not a JSON document',
+      detail: 'The webhook body is not a JSON document.',
     })
   }
   const delivery = { source, id: verified.id }

@@ -1,5 +1,5 @@
+import { OptionsError } from '@shipshape/errors'
 import { computeHmac, getHeader, isFresh, isSameSignature, parseTimestamp } from './_hmac.ts'
-import { WebhookConfigError } from './errors.ts'
 import { DEFAULT_TOLERANCE_SECONDS, getNowSeconds, type VerifyInput, type VerifyResult } from './types.ts'
 
 const SECRET_PREFIX = 'whsec_'
@@ -11,7 +11,10 @@ const SECRET_PREFIX = 'whsec_'
 export function decodeStandardSecret(secret: string): Buffer {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {
-    throw new WebhookConfigError('A Standard Webhooks secret must be whsec_ followed by base64')
+    throw new OptionsError(
+      'SHIPSHAPE_WEBHOOKS_SECRET_INVALID',
+      'A Standard Webhooks secret must be whsec_ followed by base64',
+    )
   }
   return Buffer.from(encoded, 'base64')
 }

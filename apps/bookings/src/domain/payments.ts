@@ -45,7 +45,6 @@ const bookingNotReady = () =>
   new ProblemError({
     status: 409,
     code: 'booking_not_ready',
-    title: 'Conflict',
     detail: 'The booking this payment is for does not exist yet; deliver the event again later.',
   })
 

@@ -6,21 +6,19 @@ export const invalidCursor = () =>
   new ProblemError({
     status: 400,
     code: 'validation_failed',
-    title: 'Bad Request',
     detail: 'The cursor is not one this service issued.',
   })
 
 export const invalidField = (detail: string) =>
-  new ProblemError({ status: 400, code: 'validation_failed', title: 'Bad Request', detail })
+  new ProblemError({ status: 400, code: 'validation_failed', detail })
 
 export const notFound = (what: 'booking' | 'resource') =>
-  new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: `No ${what} with that id.` })
+  new ProblemError({ status: 404, code: 'not_found', detail: `No ${what} with that id.` })
 
 export const slotTaken = () =>
   new ProblemError({
     status: 409,
     code: 'slot_taken',
-    title: 'Conflict',
     detail: 'The resource is already booked for part of that time.',
   })
 
@@ -28,7 +26,6 @@ export const notCancellable = () =>
   new ProblemError({
     status: 409,
     code: 'not_cancellable',
-    title: 'Conflict',
     detail: 'The booking has expired; there is nothing to cancel.',
   })
 
@@ -36,9 +33,7 @@ export const outsideOpeningHours = () =>
   new ProblemError({
     status: 422,
     code: 'outside_opening_hours',
-    title: 'Unprocessable Content',
     detail: "The slot is not inside one of the resource's opening windows.",
   })
 
-export const invalidSlot = (detail: string) =>
-  new ProblemError({ status: 422, code: 'invalid_slot', title: 'Unprocessable Content', detail })
+export const invalidSlot = (detail: string) => new ProblemError({ status: 422, code: 'invalid_slot', detail })

@@ -13,7 +13,6 @@ const invalidCursor = () =>
   new ProblemError({
     status: 400,
     code: 'validation_failed',
-    title: 'Bad Request',
     detail: 'The cursor is not one this service issued.',
   })
 
@@ -21,7 +20,6 @@ const notFound = () =>
   new ProblemError({
     status: 404,
     code: 'not_found',
-    title: 'Not Found',
     detail: 'No preference with that id.',
   })
 

@@ -1,11 +1,7 @@
+import { isStorableText } from '@shipshape/server'
 import { getEmailKey, normalizeEmail } from '../email.ts'
 import { normalizePassword } from '../password-policy.ts'
 import { createInvalidInput } from '../problems.ts'
-
-/** NUL bytes and lone surrogates are refused outright: they cannot round-trip through PostgreSQL text. */
-function isStorableText(value: string): boolean {
-  return value.isWellFormed() && !value.includes('\0')
-}
 
 export function readPassword(raw: string, field: string): string {
   if (!isStorableText(raw)) throw createInvalidInput(`${field} contains characters that are not allowed`)

@@ -1,14 +1,14 @@
+import type { AppDatabase } from '@shipshape/db'
 import { count, sql } from 'drizzle-orm'
-import type { AuthDatabase } from '../database.ts'
 import { users } from '../schema.ts'
 
-export async function listUserEmails(db: AuthDatabase): Promise<string[]> {
+export async function listUserEmails(db: AppDatabase): Promise<string[]> {
   const rows = await db.select({ email: users.email }).from(users)
   return rows.map((row) => row.email).sort()
 }
 
 /** The tables of the service's schema, to prove hostile input dropped or created none. */
-export async function listTables(db: AuthDatabase): Promise<string[]> {
+export async function listTables(db: AppDatabase): Promise<string[]> {
   const result: unknown = await db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)
   const rows = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as {
     tablename: string
@@ -16,7 +16,7 @@ export async function listTables(db: AuthDatabase): Promise<string[]> {
   return rows.map((row) => row.tablename).sort()
 }
 
-export async function countUsersWithEmail(db: AuthDatabase, email: string): Promise<number> {
+export async function countUsersWithEmail(db: AppDatabase, email: string): Promise<number> {
   const [row] = await db
     .select({ value: count() })
     .from(users)
@@ -24,7 +24,7 @@ export async function countUsersWithEmail(db: AuthDatabase, email: string): Prom
   return row?.value ?? 0
 }
 
-export async function getPasswordHash(db: AuthDatabase, email: string): Promise<string | undefined> {
+export async function getPasswordHash(db: AppDatabase, email: string): Promise<string | undefined> {
   const [row] = await db
     .select({ hash: users.passwordHash })
     .from(users)
@@ -33,7 +33,7 @@ export async function getPasswordHash(db: AuthDatabase, email: string): Promise<
 }
 
 /** PGlite has one connection, so a race on it proves nothing; its version() names emscripten. */
-export async function isEmbeddedDatabase(db: AuthDatabase): Promise<boolean> {
+export async function isEmbeddedDatabase(db: AppDatabase): Promise<boolean> {
   const result: unknown = await db.execute(sql`select version() as version`)
   const rows = Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows
   return /pglite|emscripten/i.test(JSON.stringify(rows ?? []))

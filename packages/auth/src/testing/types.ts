@@ -1,5 +1,5 @@
+import type { AppDatabase } from '@shipshape/db'
 import type { FastifyInstance } from 'fastify'
-import type { AuthDatabase } from '../database.ts'
 import type { AuthPluginOptions } from '../options.ts'
 
 /** One running instance of the service under test. */
@@ -7,7 +7,7 @@ export type AuthContractService = {
   /** Ready, built by the service's own buildApp (createServer + authPlugin + its routes). */
   app: FastifyInstance
   /** The service's drizzle database; the tables of `@shipshape/auth/schema` are in it. */
-  db: AuthDatabase
+  db: AppDatabase
   /** Every log line the app wrote (its pino stream captured at level 'trace' or 'debug'). */
   logs: string[]
 }

@@ -1,5 +1,5 @@
+import type { AppDatabase } from '@shipshape/db'
 import { sql } from 'drizzle-orm'
-import type { IdempotencyDatabase } from '../database.ts'
 import { getKeyLockId } from '../key-lock.ts'
 
 /**
@@ -9,7 +9,7 @@ import { getKeyLockId } from '../key-lock.ts'
  * test does not need (the embedded database has one, so there requests queue and never overlap).
  */
 export function holdIdempotencyKey<T>(
-  db: IdempotencyDatabase,
+  db: AppDatabase,
   held: { scope: string; key: string },
   during: () => Promise<T>,
 ): Promise<T> {

@@ -13,12 +13,15 @@ const invalidCursor = () =>
   new ProblemError({
     status: 400,
     code: 'validation_failed',
-    title: 'Bad Request',
     detail: 'The cursor is not one this service issued.',
   })
 
 const notFound = () =>
-  new ProblemError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'No {{singular}} with that id.' })
+  new ProblemError({
+    status: 404,
+    code: 'not_found',
+    detail: 'No {{singular}} with that id.',
+  })
 
 function to{{pascalCase singular}}(row: {{pascalCase singular}}Row) {
   const { id, name, description, createdAt, updatedAt } = row
