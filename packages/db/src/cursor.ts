@@ -1,3 +1,6 @@
+import { desc, type SQL, sql } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
+
 /** A position in a list ordered by (createdAt, id): the last row a client has seen. */
 export type Cursor = { createdAt: Date; id: string }
 
@@ -26,4 +29,38 @@ export function decodeCursor(token: string): Cursor | undefined {
   const createdAt = new Date(iso)
   if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) return undefined
   return { createdAt, id }
+}
+
+/** The columns a keyset page is ordered by: newest first, the id breaking ties (a table has both). */
+export interface KeysetColumns {
+  createdAt: AnyPgColumn
+  id: AnyPgColumn
+}
+
+/** The condition for the rows after `cursor` in newest-first order; undefined on the first page. */
+export function afterCursor(columns: KeysetColumns, cursor: Cursor | undefined): SQL | undefined {
+  return cursor === undefined
+    ? undefined
+    : sql`(${columns.createdAt}, ${columns.id}) < (${cursor.createdAt}, ${cursor.id})`
+}
+
+/** Newest first, then id: the order afterCursor continues (`.orderBy(...newestFirst(table))`). */
+export function newestFirst(columns: KeysetColumns): [SQL, SQL] {
+  return [desc(columns.createdAt), desc(columns.id)]
+}
+
+/**
+ * A page from rows read with `limit + 1`: the first `limit`, mapped, and the cursor of the last one when a
+ * further row exists (null on the last page).
+ */
+export function toPage<TRow extends Cursor, TItem>(
+  rows: TRow[],
+  limit: number,
+  toItem: (row: TRow) => TItem,
+): { data: TItem[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null
+  return { data: page.map(toItem), nextCursor }
 }

@@ -1,5 +1,13 @@
 export { createDatabase } from './create-database.ts'
-export { type Cursor, decodeCursor, encodeCursor } from './cursor.ts'
+export {
+  afterCursor,
+  type Cursor,
+  decodeCursor,
+  encodeCursor,
+  type KeysetColumns,
+  newestFirst,
+  toPage,
+} from './cursor.ts'
 export {
   DatabaseMigrationError,
   DatabaseMigrationsPendingError,

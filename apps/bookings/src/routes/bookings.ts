@@ -1,8 +1,8 @@
 import { ownedBy, requireUser } from '@shipshape/auth'
-import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
+import { type AppDatabase, afterCursor, decodeCursor, newestFirst, toPage } from '@shipshape/db'
 import { getRequestDatabase } from '@shipshape/idempotency'
 import type { App } from '@shipshape/server'
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { bookings, resources } from '../db/schema.ts'
 import { type BookingRow, getSqlState, holdSlot, isLapsed } from '../domain/booking-store.ts'
@@ -136,21 +136,10 @@ export async function bookingsRoutes(
       const rows = await db
         .select()
         .from(bookings)
-        .where(
-          and(
-            ownedBy(bookings.ownerId, requireUser(request).id),
-            after
-              ? sql`(${bookings.createdAt}, ${bookings.id}) < (${after.createdAt}, ${after.id})`
-              : undefined,
-          ),
-        )
-        .orderBy(desc(bookings.createdAt), desc(bookings.id))
+        .where(and(ownedBy(bookings.ownerId, requireUser(request).id), afterCursor(bookings, after)))
+        .orderBy(...newestFirst(bookings))
         .limit(limit + 1)
-      const page = rows.slice(0, limit)
-      const last = page.at(-1)
-      const nextCursor =
-        rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null
-      return { data: page.map(toBooking), nextCursor }
+      return toPage(rows, limit, toBooking)
     },
   )
 

@@ -1,8 +1,8 @@
 import { ownedBy, requireUser } from '@shipshape/auth'
-import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
+import { type AppDatabase, afterCursor, decodeCursor, newestFirst, toPage } from '@shipshape/db'
 import { getRequestDatabase } from '@shipshape/idempotency'
 import type { App } from '@shipshape/server'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { type OpeningWindow, resources } from '../db/schema.ts'
 import { areOpeningHoursValid, defaultOpeningHours, isTimeZone } from '../domain/opening-hours.ts'
@@ -94,21 +94,10 @@ export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof
       const rows = await db
         .select()
         .from(resources)
-        .where(
-          and(
-            ownedBy(resources.ownerId, requireUser(request).id),
-            after
-              ? sql`(${resources.createdAt}, ${resources.id}) < (${after.createdAt}, ${after.id})`
-              : undefined,
-          ),
-        )
-        .orderBy(desc(resources.createdAt), desc(resources.id))
+        .where(and(ownedBy(resources.ownerId, requireUser(request).id), afterCursor(resources, after)))
+        .orderBy(...newestFirst(resources))
         .limit(limit + 1)
-      const page = rows.slice(0, limit)
-      const last = page.at(-1)
-      const nextCursor =
-        rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null
-      return { data: page.map(toResource), nextCursor }
+      return toPage(rows, limit, toResource)
     },
   )
 

@@ -1,8 +1,8 @@
 import { ownedBy, requireUser } from '@shipshape/auth'
-import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
+import { type AppDatabase, afterCursor, decodeCursor, newestFirst, toPage } from '@shipshape/db'
 import { getRequestDatabase } from '@shipshape/idempotency'
 import { type App, ProblemError } from '@shipshape/server'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { {{resource}} } from '../db/schema.ts'
 import * as schemas from './{{resource}}.schemas.ts'
@@ -84,21 +84,10 @@ export async function {{camelCase resource}}Routes(app: App, { db }: { db: AppDa
       const rows = await db
         .select()
         .from({{resource}})
-        .where(
-          and(
-            ownedBy({{resource}}.ownerId, requireUser(request).id),
-            after
-              ? sql`(${ {{~resource}}.createdAt}, ${ {{~resource}}.id}) < (${after.createdAt}, ${after.id})`
-              : undefined,
-          ),
-        )
-        .orderBy(desc({{resource}}.createdAt), desc({{resource}}.id))
+        .where(and(ownedBy({{resource}}.ownerId, requireUser(request).id), afterCursor({{resource}}, after)))
+        .orderBy(...newestFirst({{resource}}))
         .limit(limit + 1)
-      const page = rows.slice(0, limit)
-      const last = page.at(-1)
-      const nextCursor =
-        rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null
-      return { data: page.map(to{{pascalCase singular}}), nextCursor }
+      return toPage(rows, limit, to{{pascalCase singular}})
     },
   )
 

@@ -1,8 +1,8 @@
 import { ownedBy, requireUser } from '@shipshape/auth'
-import { type AppDatabase, decodeCursor, encodeCursor } from '@shipshape/db'
+import { type AppDatabase, afterCursor, decodeCursor, newestFirst, toPage } from '@shipshape/db'
 import { getRequestDatabase } from '@shipshape/idempotency'
 import { type App, ProblemError } from '@shipshape/server'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { bookings } from '../db/schema.ts'
 import * as schemas from './bookings.schemas.ts'
@@ -84,21 +84,10 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
       const rows = await db
         .select()
         .from(bookings)
-        .where(
-          and(
-            ownedBy(bookings.ownerId, requireUser(request).id),
-            after
-              ? sql`(${bookings.createdAt}, ${bookings.id}) < (${after.createdAt}, ${after.id})`
-              : undefined,
-          ),
-        )
-        .orderBy(desc(bookings.createdAt), desc(bookings.id))
+        .where(and(ownedBy(bookings.ownerId, requireUser(request).id), afterCursor(bookings, after)))
+        .orderBy(...newestFirst(bookings))
         .limit(limit + 1)
-      const page = rows.slice(0, limit)
-      const last = page.at(-1)
-      const nextCursor =
-        rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null
-      return { data: page.map(toBooking), nextCursor }
+      return toPage(rows, limit, toBooking)
     },
   )
 
