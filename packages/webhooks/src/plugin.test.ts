@@ -5,8 +5,8 @@ import { integer, pgTable, text } from 'drizzle-orm/pg-core'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { webhooksPlugin } from './plugin.ts'
-import { signStandardWebhook } from './standard.ts'
 import { signStripeWebhook } from './stripe.ts'
+import { createSignedDelivery } from './testing/documented-answers.ts'
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url))
 
@@ -60,24 +60,10 @@ beforeEach(async () => {
 })
 
 function signedStandard(options: { id?: string; body?: string; secret?: string; timestamp?: number } = {}) {
-  const id = options.id ?? 'msg_1'
-  const body = options.body ?? '{"amount":5}'
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000)
-  const signature = signStandardWebhook({
-    id,
-    timestampSeconds: timestamp,
-    body,
-    secret: options.secret ?? NEW_SECRET,
+  return createSignedDelivery(options.secret ?? NEW_SECRET, options.body ?? '{"amount":5}', {
+    id: options.id ?? 'msg_1',
+    ...(options.timestamp === undefined ? {} : { timestampSeconds: options.timestamp }),
   })
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signature,
-    } as Record<string, string>,
-  }
 }
 
 async function post(path: string, request: { body: string; headers: Record<string, string> }) {

@@ -8,13 +8,17 @@ export type WebhookAnswerSend = (
   request: { headers: Record<string, string>; body: string },
 ) => Promise<{ statusCode: number }>
 
-/** A body and the Standard Webhooks headers that sign it with `secret` now, under a fresh id. */
+/**
+ * A body and the Standard Webhooks headers that sign it with `secret`: now and under a fresh id unless
+ * `options` names them (a replay, a stale or future timestamp).
+ */
 export function createSignedDelivery(
   secret: string,
   body: string,
+  options: { id?: string; timestampSeconds?: number } = {},
 ): { headers: Record<string, string>; body: string } {
-  const id = `msg_${randomUUID()}`
-  const timestamp = Math.floor(Date.now() / 1000)
+  const id = options.id ?? `msg_${randomUUID()}`
+  const timestamp = options.timestampSeconds ?? Math.floor(Date.now() / 1000)
   const signature = signStandardWebhook({ id, timestampSeconds: timestamp, body, secret })
   return {
     body,
