@@ -38,7 +38,7 @@ afterAll(async () => {
 })
 
 const PG = '@opentelemetry/instrumentation-pg'
-const HTTP = '@opentelemetry/instrumentation-http'
+const HTTP = '@shipshape/telemetry'
 const queryOf = (span: ReceivedSpan) =>
   String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? '')
 

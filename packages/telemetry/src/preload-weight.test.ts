@@ -41,19 +41,24 @@ describe('what the preload loads', () => {
     ).toEqual([])
   })
 
-  it('loads the trace SDK, three instrumentations and one exporter, but neither sdk-node nor gRPC, when tracing is on', () => {
+  it('loads the trace SDK, the pg instrumentation and one exporter, nothing else of OpenTelemetry, when tracing is on', () => {
     const seen = resolvedUnderPreload({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })
     expect(seen).toEqual(
       expect.arrayContaining([
         '@opentelemetry/sdk-trace',
-        '@opentelemetry/instrumentation-http',
         '@opentelemetry/instrumentation-pg',
-        '@fastify/otel',
         '@opentelemetry/exporter-trace-otlp-proto',
       ]),
     )
+    // HTTP and route spans are this package's own (ADR 012); sdk-node would load every signal's exporters.
     expect(
-      startsWithAny(seen, ['@opentelemetry/sdk-node', '@opentelemetry/exporter-trace-otlp-grpc', '@grpc/']),
+      startsWithAny(seen, [
+        '@opentelemetry/instrumentation-http',
+        '@fastify/otel',
+        '@opentelemetry/sdk-node',
+        '@opentelemetry/exporter-trace-otlp-grpc',
+        '@grpc/',
+      ]),
     ).toEqual([])
   })
 })
@@ -87,7 +92,7 @@ describe('what every later require costs', () => {
     return Number(output.trim())
   }
 
-  it('resolves a require once more with tracing on than off: one require hook, not one per copy of the instrumentation base', () => {
+  it("resolves a require once more with tracing on than off: one require hook, the pg instrumentation's", () => {
     expect(resolutionsOfOneRequire({ OTEL_SDK_DISABLED: 'true' })).toBe(1)
     expect(resolutionsOfOneRequire({})).toBe(2)
   })

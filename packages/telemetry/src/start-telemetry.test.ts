@@ -1,4 +1,5 @@
-import { createNoopMeter, metrics, SpanKind, trace } from '@opentelemetry/api'
+import http from 'node:http'
+import { createNoopMeter, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import {
   BatchSpanProcessor,
   InMemorySpanExporter,
@@ -18,8 +19,7 @@ import {
   withTraceparent,
 } from './index.ts'
 
-const HTTP_SCOPE = '@opentelemetry/instrumentation-http'
-const FASTIFY_SCOPE = '@fastify/otel'
+const SCOPE = '@shipshape/telemetry'
 const PG_SCOPE = '@opentelemetry/instrumentation-pg'
 
 // InMemorySpanExporter forgets its spans on shutdown; this one keeps them for the flush assertion.
@@ -36,6 +36,30 @@ let database: ScratchDatabase
 let pool: Pool
 let app: FastifyInstance
 let baseUrl: string
+
+const completions: (string | undefined)[] = []
+
+/** A POST whose body is written in parts, a pause between them; resolves with the status. */
+function postInParts(url: string, parts: string[]): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': parts.join('').length },
+    })
+    request.on('response', (response) => {
+      response.resume()
+      response.on('end', () => resolve(response.statusCode))
+    })
+    request.on('error', reject)
+    request.flushHeaders()
+    const writeNext = (index: number) => {
+      if (index === parts.length) return void request.end()
+      request.write(parts[index])
+      setTimeout(() => writeNext(index + 1), 50)
+    }
+    setTimeout(() => writeNext(0), 50)
+  })
+}
 
 // fastify and pg are imported only after startTelemetry: modules loaded before it cannot be patched.
 async function buildApp(databaseUrl: string): Promise<void> {
@@ -56,6 +80,28 @@ async function buildApp(databaseUrl: string): Promise<void> {
     const { rows } = await pool.query<{ sum: number }>('SELECT 1 + 1 AS sum')
     return { sum: rows[0]?.sum, log: getTraceContext() }
   })
+  // A body arrives after the request's first event, from the connection: the hook and the handler after
+  // it must still run in the request's trace.
+  app.post(
+    '/items/:id/notes',
+    {
+      preHandler: async () => {
+        await pool.query('SELECT 2 AS hook')
+      },
+    },
+    async (request) => {
+      await pool.query('SELECT 3 AS handler')
+      return { id: (request.params as { id: string }).id, body: request.body }
+    },
+  )
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (request.method === 'POST') completions.push(trace.getActiveSpan()?.spanContext().traceId)
+    done()
+  })
+  app.get('/broken', async () => {
+    await pool.query('SELECT 4 AS broken')
+    throw Object.assign(new Error('secret detail: alice@example.com'), { code: 'BROKEN_THING' })
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no TCP address')
@@ -65,7 +111,7 @@ async function buildApp(databaseUrl: string): Promise<void> {
 function findServerSpan(spans: readonly ReadableSpan[], path: string): ReadableSpan | undefined {
   return spans.find(
     (span) =>
-      span.instrumentationScope.name === HTTP_SCOPE &&
+      span.instrumentationScope.name === SCOPE &&
       span.kind === SpanKind.SERVER &&
       span.attributes['url.path'] === path,
   )
@@ -130,7 +176,7 @@ describe('startTelemetry in process', () => {
     expect(handle.enabled).toBe(true)
   })
 
-  it('joins the HTTP, Fastify and pg spans of one request into one parent chain', async () => {
+  it('joins the HTTP, route and pg spans of one request into one parent chain', async () => {
     memory.reset()
     expect((await fetch(`${baseUrl}/items`)).status).toBe(200)
     const server = await waitForServerSpan('/items')
@@ -141,21 +187,118 @@ describe('startTelemetry in process', () => {
     if (query === undefined) throw new Error(`no pg query span among ${spans.map((span) => span.name)}`)
 
     const ancestors = getAncestors(query, spans)
+    expect(ancestors.map((span) => span.name)).toEqual(['route /items', 'GET /items'])
     expect(ancestors.at(-1)).toBe(server)
-    expect(ancestors.some((span) => span.instrumentationScope.name === FASTIFY_SCOPE)).toBe(true)
     expect(new Set(spans.map((span) => span.spanContext().traceId)).size).toBe(1)
-    // @fastify/otel names the route on the HTTP span through the shared RPC-metadata context key.
-    expect(server.attributes['http.route']).toBe('/items')
+    expect(server.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'http.route': '/items',
+      'http.response.status_code': 200,
+      'url.scheme': 'http',
+      'server.address': '127.0.0.1',
+    })
+    expect(server.parentSpanContext).toBeUndefined()
   })
 
-  it('makes one span for the route and one for its handler, none per hook', async () => {
+  it('makes one span for the route, none per hook', async () => {
     memory.reset()
     expect((await fetch(`${baseUrl}/items`)).status).toBe(200)
     const server = await waitForServerSpan('/items')
-    const spans = memory.getFinishedSpans().filter((span) => span.instrumentationScope.name === FASTIFY_SCOPE)
+    const spans = memory.getFinishedSpans().filter((span) => span.kind === SpanKind.INTERNAL)
 
-    expect(spans.map((span) => span.name.split(' - ')[0]).sort()).toEqual(['handler', 'request'])
-    expect(spans.every((span) => span.spanContext().traceId === server.spanContext().traceId)).toBe(true)
+    expect(spans.map((span) => span.name)).toEqual(['route /items'])
+    expect(spans[0]?.parentSpanContext?.spanId).toBe(server.spanContext().spanId)
+  })
+
+  it('keeps a request with a body in its trace: the hook and the handler after the body, and onResponse', async () => {
+    memory.reset()
+    completions.length = 0
+    // The body comes in two parts, 50 ms apart: its events come from the connection, not the request.
+    const status = await postInParts(`${baseUrl}/items/7/notes?token=hidden`, ['{"text":', '"later"}'])
+    expect(status).toBe(200)
+    const server = await waitForServerSpan('/items/7/notes')
+    const spans = memory.getFinishedSpans()
+    const byText = (text: string) =>
+      spans.find((span) => String(span.attributes['db.query.text'] ?? '').includes(text))
+    const hookQuery = byText('AS hook')
+    const handlerQuery = byText('AS handler')
+    if (hookQuery === undefined || handlerQuery === undefined)
+      throw new Error(`missing pg spans among ${spans.map((span) => span.name)}`)
+
+    expect(server.name).toBe('POST /items/:id/notes')
+    expect(server.attributes['http.route']).toBe('/items/:id/notes')
+    expect(getAncestors(hookQuery, spans)).toEqual([server])
+    expect(getAncestors(handlerQuery, spans).map((span) => span.name)).toEqual([
+      'route /items/:id/notes',
+      'POST /items/:id/notes',
+    ])
+    // Fastify's onResponse (where it logs the request) runs in the request's trace too.
+    expect(completions).toEqual([server.spanContext().traceId])
+    // The query string may carry tokens: it is not recorded.
+    expect(JSON.stringify(server.attributes)).not.toContain('hidden')
+  })
+
+  it("runs a plain node:http body and response events in the request's trace", async () => {
+    memory.reset()
+    const seen: Record<string, string | undefined> = {}
+    const activeTraceId = () => trace.getActiveSpan()?.spanContext().traceId
+    const server = http.createServer((request, response) => {
+      request.on('data', () => {
+        seen.data = activeTraceId()
+      })
+      request.on('end', () => {
+        seen.end = activeTraceId()
+        response.end('ok')
+      })
+      response.on('finish', () => {
+        seen.finish = activeTraceId()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as { port: number }
+      expect(await postInParts(`http://127.0.0.1:${port}/plain`, ['{"a"', ':1}'])).toBe(200)
+      const span = await waitForServerSpan('/plain')
+      const traceId = span.spanContext().traceId
+      expect(seen).toEqual({ data: traceId, end: traceId, finish: traceId })
+    } finally {
+      server.close()
+    }
+  })
+
+  it('marks a failed route and its request as errors by type, without the message', async () => {
+    memory.reset()
+    expect((await fetch(`${baseUrl}/broken`)).status).toBe(500)
+    const server = await waitForServerSpan('/broken')
+    const route = memory.getFinishedSpans().find((span) => span.name === 'route /broken')
+
+    expect(server.status.code).toBe(SpanStatusCode.ERROR)
+    expect(server.attributes['http.response.status_code']).toBe(500)
+    expect(route?.status.code).toBe(SpanStatusCode.ERROR)
+    expect(route?.attributes['error.type']).toBe('BROKEN_THING')
+    const recorded = [server, route].map((span) => [span?.attributes, span?.status, span?.events])
+    expect(JSON.stringify(recorded)).not.toContain('alice@example.com')
+  })
+
+  it('names a request no route matched by its method alone', async () => {
+    memory.reset()
+    expect((await fetch(`${baseUrl}/nowhere`)).status).toBe(404)
+    const server = await waitForServerSpan('/nowhere')
+
+    expect(server.name).toBe('GET')
+    expect(server.attributes['http.route']).toBeUndefined()
+    expect(server.status.code).toBe(SpanStatusCode.UNSET)
+  })
+
+  it("continues a caller's trace from its traceparent header", async () => {
+    memory.reset()
+    const parent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+    expect((await fetch(`${baseUrl}/items`, { headers: { traceparent: parent } })).status).toBe(200)
+    const server = await waitForServerSpan('/items')
+
+    expect(server.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736')
+    expect(server.parentSpanContext?.spanId).toBe('00f067aa0ba902b7')
+    expect(server.parentSpanContext?.isRemote).toBe(true)
   })
 
   it('records no span of drizzle-orm, whose query spans repeat the pg ones', () => {

@@ -2,10 +2,15 @@ import { createRequire } from 'node:module'
 import type * as InstrumentationModule from '@opentelemetry/instrumentation'
 import type { Instrumentation } from '@opentelemetry/instrumentation'
 import type { SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
-import { createInstrumentations } from './create-instrumentations.ts'
+import {
+  createInstrumentations,
+  installRequestSpans,
+  SCOPE_NAME,
+  SCOPE_VERSION,
+} from './create-instrumentations.ts'
 import { createTracerProvider } from './create-tracer-provider.ts'
+import type { Uninstall } from './http-server-spans.ts'
 import { readOtelEnv } from './read-otel-env.ts'
-import { registerEsmHook } from './register-esm-hook.ts'
 
 export interface TelemetryOptions {
   /** Overrides `OTEL_SERVICE_NAME`. */
@@ -33,10 +38,15 @@ const DISABLED_HANDLE: TelemetryHandle = { enabled: false, shutdown: () => Promi
 // The SDK and the instrumentations load only when tracing starts (see create-tracer-provider.ts).
 const require = createRequire(import.meta.url)
 
-function createSdkHandle(provider: TracerProvider, instrumentations: Instrumentation[]): TelemetryHandle {
+function createSdkHandle(
+  provider: TracerProvider,
+  instrumentations: Instrumentation[],
+  uninstallRequestSpans: Uninstall,
+): TelemetryHandle {
   let stopping: Promise<void> | undefined
   const stop = async () => {
     await provider.shutdown()
+    uninstallRequestSpans()
     for (const instrumentation of instrumentations) instrumentation.disable()
   }
   return {
@@ -51,23 +61,26 @@ function createSdkHandle(provider: TracerProvider, instrumentations: Instrumenta
 function startSdk(options: TelemetryOptions): TelemetryHandle {
   const env = readOtelEnv()
   if (env.disabled) return DISABLED_HANDLE
-  registerEsmHook()
   const provider = createTracerProvider({
     serviceName: options.serviceName,
     spanProcessors: options.spanProcessors,
     exportRequested: env.exportRequested,
   })
-  const instrumentations = createInstrumentations(options.ignoreIncomingPaths ?? DEFAULT_IGNORED_PATHS)
+  const instrumentations = createInstrumentations()
   const { registerInstrumentations } =
     require('@opentelemetry/instrumentation') as typeof InstrumentationModule
   // The provider itself, not the API's proxy: the API loaded through require and through import are two
   // module instances with a proxy each, and only one of them learns about the global provider.
   registerInstrumentations({ instrumentations, tracerProvider: provider })
-  return createSdkHandle(provider, instrumentations)
+  const uninstallRequestSpans = installRequestSpans(
+    provider.getTracer(SCOPE_NAME, SCOPE_VERSION),
+    options.ignoreIncomingPaths ?? DEFAULT_IGNORED_PATHS,
+  )
+  return createSdkHandle(provider, instrumentations, uninstallRequestSpans)
 }
 
 /**
- * Starts tracing with HTTP, Fastify and pg instrumentation. Must run before fastify and pg are loaded
+ * Starts tracing: a span per HTTP request, per Fastify route and per pg query. Must run before fastify and pg are loaded
  * (`node --import @shipshape/telemetry/register` does that). Idempotent: a second call returns the
  * first handle, whatever its options.
  */

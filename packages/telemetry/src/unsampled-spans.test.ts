@@ -1,14 +1,15 @@
-import { type Span, type Tracer, trace } from '@opentelemetry/api'
+import { type Span, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import type { FastifyInstance } from 'fastify'
 import type { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { countSpanCreations, type SpanCreation } from '../test/span-counter.ts'
 import { shutdownTelemetry, startTelemetry } from './index.ts'
 
-// Every span object a tracer of the SDK makes, recording or not, by instrumentation scope: a span processor
-// sees only the recording ones, so the tracers' startSpan is counted instead.
-const created: { scope: string; recording: boolean }[] = []
+const created: SpanCreation[] = []
+// Every span a tracer of this package was asked for, by name, before it decides to make one or not.
+const asked: string[] = []
 
 const memory = new InMemorySpanExporter()
 let database: ScratchDatabase
@@ -19,22 +20,14 @@ let baseUrl: string
 // A parent that the caller did not sample (flags 00): ParentBased sampling keeps the request unsampled.
 const UNSAMPLED_PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00'
 
-function countSpanCreations(): void {
-  const provider = (trace.getTracerProvider() as { getDelegate?: () => object }).getDelegate?.()
-  if (provider === undefined) throw new Error('no SDK tracer provider is registered')
-  // The SDK's own getTracer (the provider's base class), past any wrapper the package puts around tracers.
-  const sdkProvider = Object.getPrototypeOf(Object.getPrototypeOf(provider)) as {
-    getTracer(this: object, name: string): Tracer
+function countSpansAsked(): void {
+  const packageTracer = Object.getPrototypeOf(trace.getTracer('span-asker')) as {
+    startSpan(this: unknown, name: string, ...rest: unknown[]): Span
   }
-  const probe = sdkProvider.getTracer.call(provider, 'span-counter')
-  const prototype = Object.getPrototypeOf(probe) as {
-    startSpan(this: { instrumentationScope: { name: string } }, ...args: unknown[]): Span
-  }
-  const startSpan = prototype.startSpan
-  prototype.startSpan = function (...args) {
-    const span = startSpan.apply(this, args)
-    created.push({ scope: this.instrumentationScope.name, recording: span.isRecording() })
-    return span
+  const ask = packageTracer.startSpan
+  packageTracer.startSpan = function (name, ...rest) {
+    asked.push(name)
+    return ask.call(this, name, ...rest)
   }
 }
 
@@ -43,17 +36,22 @@ beforeAll(async () => {
     serviceName: 'unsampled-test',
     spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
   })
-  countSpanCreations()
+  countSpanCreations(created)
+  countSpansAsked()
   database = await createScratchDatabase()
   const { default: pg } = await import('pg')
   const { default: Fastify } = await import('fastify')
   pool = new pg.Pool({ connectionString: database.url, max: 2 })
   app = Fastify()
   app.addHook('onRequest', async () => {})
-  // Whether the instrumentation bound the request's emitters to a context (it patches their methods).
+  // Whether the request's emitters were bound to a context: methods patched on them (the stock HTTP
+  // instrumentation) or a context kept on them (this package's).
+  const isBound = (emitter: object) =>
+    Object.hasOwn(emitter, 'on') ||
+    Object.getOwnPropertySymbols(emitter).some((key) => key.description?.startsWith('@shipshape/telemetry'))
   app.get('/healthz', async (request, reply) => ({
     status: 'ok',
-    bound: Object.hasOwn(request.raw, 'on') || Object.hasOwn(reply.raw, 'on'),
+    bound: isBound(request.raw) || isBound(reply.raw),
   }))
   app.get('/readyz', async () => {
     await pool.query('SELECT 1')
@@ -81,8 +79,10 @@ describe('span objects of requests that are not traced', () => {
     created.length = 0
     expect((await fetch(`${baseUrl}/items`)).status).toBe(200)
     expect(new Set(created.map((each) => each.scope))).toEqual(
-      new Set(['@opentelemetry/instrumentation-http', '@fastify/otel', '@opentelemetry/instrumentation-pg']),
+      new Set(['@shipshape/telemetry', '@opentelemetry/instrumentation-pg']),
     )
+    // The server span, the route's span and the query's span.
+    expect(created).toHaveLength(3)
     expect(created.every((each) => each.recording)).toBe(true)
   })
 
@@ -103,6 +103,7 @@ describe('span objects of requests that are not traced', () => {
 
   it('creates no span object at any layer for a request its caller did not sample, and keeps its trace id', async () => {
     created.length = 0
+    asked.length = 0
     memory.reset()
     const response = await fetch(`${baseUrl}/items`, { headers: { traceparent: UNSAMPLED_PARENT } })
     const body = (await response.json()) as { traceId?: string }
@@ -112,5 +113,8 @@ describe('span objects of requests that are not traced', () => {
     expect(created.filter((each) => each.recording)).toEqual([])
     expect(created).toEqual([])
     expect(memory.getFinishedSpans()).toEqual([])
+    // The pg instrumentation did no work for the query: it never got as far as asking for a span.
+    expect(asked.filter((name) => name.startsWith('pg.'))).toEqual([])
+    expect(asked).toEqual(['GET', 'route /items'])
   })
 })

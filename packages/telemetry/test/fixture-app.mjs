@@ -2,6 +2,7 @@
 // started under `node --import @shipshape/telemetry/register`. It prints its port, then flushes
 // telemetry on SIGTERM the way the server package's close-with-grace does.
 
+import http from 'node:http'
 import { logs } from '@opentelemetry/api'
 import { shutdownTelemetry } from '@shipshape/telemetry'
 import Fastify from 'fastify'
@@ -27,6 +28,6 @@ process.once('SIGTERM', async () => {
 })
 
 await app.listen({ host: '127.0.0.1', port: 0 })
-// `instrumented`: @fastify/otel registered itself on this instance through `registerOnInitialization`.
-const ready = { port: app.server.address().port, instrumented: app.hasPlugin('@fastify/otel') }
+// `instrumented`: the preload wrapped the HTTP servers' `emit` (its request spans are installed).
+const ready = { port: app.server.address().port, instrumented: Object.hasOwn(http.Server.prototype, 'emit') }
 process.stdout.write(`${JSON.stringify(ready)}\n`)

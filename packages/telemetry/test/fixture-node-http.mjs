@@ -1,5 +1,5 @@
-// An ESM app with no CommonJS framework in between: `node:http` reaches it only through the ESM loader,
-// so only the import-in-the-middle hook lets the HTTP instrumentation see it.
+// An ESM app with no framework in between: `node:http` imported straight from ESM still makes server spans
+// (the preload wraps the servers' prototype, whatever loaded the module).
 import { createServer } from 'node:http'
 import { shutdownTelemetry } from '@shipshape/telemetry'
 

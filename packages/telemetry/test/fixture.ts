@@ -40,7 +40,7 @@ export async function startCollector(): Promise<Collector> {
 
 export interface FixtureApp {
   baseUrl: string
-  /** Whether @fastify/otel registered itself; undefined for a fixture without Fastify. */
+  /** Whether the preload installed its request spans; undefined for a fixture that does not say. */
   instrumented: boolean | undefined
   stderr: () => string
   /** Sends SIGTERM and resolves with the exit code once the app has flushed and exited. */
