@@ -30,6 +30,10 @@ it('runs every row of the stack bench in smoke mode, with only 2xx answers', () 
   const output = `${result.stdout}\n${result.stderr}`
   expect(result.status, output).toBe(0)
   for (const label of ROWS) expect(result.stdout).toContain(`| ${label} |`)
+  // The built service is a bundle: its request spans and its pg spans both reach the collector.
+  expect(result.stdout).toMatch(
+    /scopes: @shipshape\/telemetry in [1-9]\d*, @opentelemetry\/instrumentation-pg in [1-9]\d*/,
+  )
   expect(result.stdout).toContain('0 non-2xx or failed requests')
 }, 180_000)
 

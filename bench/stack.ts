@@ -227,10 +227,17 @@ try {
   const sinkCounts = once(sinkLines, 'line')
   sink.kill('SIGTERM')
   const [counts] = (await sinkCounts) as [string]
-  const received = JSON.parse(counts) as { requests: number; bytes: number }
-  console.log(`\nOTLP sink received ${received.requests} export requests, ${received.bytes} bytes`)
-  if (received.requests === 0) {
-    console.error('the exporting services sent no spans')
+  const received = JSON.parse(counts) as { requests: number; bytes: number; scopes: Record<string, number> }
+  const scopes = Object.entries(received.scopes).map(([scope, count]) => `${scope} in ${count}`)
+  console.log(
+    `\nOTLP sink received ${received.requests} export requests, ${received.bytes} bytes; scopes: ${scopes.join(', ')}`,
+  )
+  // The request spans and the pg spans, out of the bundled service: pg must stay where the preload patches it.
+  const missing = Object.entries(received.scopes).filter(([, count]) => count === 0)
+  if (received.requests === 0 || missing.length > 0) {
+    console.error(
+      `the exporting services sent no spans of ${missing.map(([scope]) => scope).join(', ') || 'any scope'}`,
+    )
     failures++
   }
   console.log(`load average at end ${load()}; ${failures} non-2xx or failed requests`)

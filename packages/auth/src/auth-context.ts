@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
-import type * as IORedis from 'ioredis'
 import { type AccessTokens, createAccessTokens } from './access-token.ts'
 import { createSessionCookies, type SessionCookies } from './cookies.ts'
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts'
@@ -12,8 +10,8 @@ import { createSessionStore, type SessionStore } from './session-store.ts'
 import { createMemoryThrottleStore, createRedisThrottleStore } from './throttle-store.ts'
 import { type AuthUser, createUserStore, type UserStore } from './user-store.ts'
 
-// ioredis (~90 ms and ~15 MiB to load) is loaded only when the throttle is given a Redis URL.
-const require = createRequire(import.meta.url)
+// ioredis (~90 ms and ~15 MiB to load) is loaded only when the throttle is given a Redis URL, through a
+// dynamic import() a bundler can follow (a createRequire'd `require` would be resolved from the service).
 
 export interface AuthContext {
   options: ResolvedAuthOptions
@@ -38,15 +36,12 @@ export interface AuthContext {
   close(): Promise<void>
 }
 
-function createThrottleRedis(redis: ResolvedAuthOptions['redis'], log: FastifyBaseLogger) {
+async function createThrottleRedis(redis: ResolvedAuthOptions['redis'], log: FastifyBaseLogger) {
   if (redis === undefined) return { store: createMemoryThrottleStore(), close: async () => {} }
   // A few fast retries, then the command fails: a login must not hang while Redis is away.
   const client =
     typeof redis === 'string'
-      ? new (require('ioredis') as typeof IORedis).Redis(redis, {
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2_000,
-        })
+      ? new (await import('ioredis')).Redis(redis, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })
       : redis
   const ownsClient = typeof redis === 'string'
   // Without a listener an unreachable Redis would be an unhandled 'error' event on every reconnect attempt.
@@ -79,7 +74,7 @@ export async function createAuthContext(
   const tokens = createAccessTokens({ ...options, ttlSeconds: options.accessTtlSeconds })
   const users = createUserStore(options.db, options.tables)
   const sessions = createSessionStore(options.db, options.tables, options)
-  const throttleBackend = createThrottleRedis(options.redis, log)
+  const throttleBackend = await createThrottleRedis(options.redis, log)
   const cookies = createSessionCookies(options.cookieSecure)
   const sessionIds = new WeakMap<FastifyRequest, string>()
 

@@ -1,23 +1,21 @@
-import { createRequire } from 'node:module'
-import type * as LanguageCommon from '@zxcvbn-ts/language-common'
 import { MAX_PASSWORD_LENGTH } from './password-limits.ts'
 
 export type PasswordPolicyResult =
   | { ok: true }
   | { ok: false; rule: 'too_short' | 'too_long' | 'common'; detail: string }
 
-const require = createRequire(import.meta.url)
-let commonPasswords: Set<string> | undefined
+let commonPasswords: Promise<Set<string>> | undefined
 
 /**
  * ~30,000 most common leaked passwords (zxcvbn-ts's ranked list), lower-cased. Read at the first check,
  * not at import: decompressing the list grew an idle service's heap by tens of MiB it may never need.
+ * A dynamic `import()`, not a `require` made with `createRequire`: a bundler follows it into the bundle,
+ * where a `require` of this package's own dependency would be left to resolve from the service at run time.
  */
-function getCommonPasswords(): Set<string> {
-  if (commonPasswords === undefined) {
-    const { dictionary } = require('@zxcvbn-ts/language-common') as typeof LanguageCommon
-    commonPasswords = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()))
-  }
+function getCommonPasswords(): Promise<Set<string>> {
+  commonPasswords ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) => new Set(dictionary['passwords-common'].map((word) => word.toLowerCase())),
+  )
   return commonPasswords
 }
 
@@ -32,7 +30,7 @@ export function normalizePassword(password: string): string {
  * ("ﷺ" into 18), which would let a one-keystroke password pass the minimum. The common-password list is
  * checked on the normalised form, the one that is hashed.
  */
-export function checkPasswordPolicy(sent: string, minLength: number): PasswordPolicyResult {
+export async function checkPasswordPolicy(sent: string, minLength: number): Promise<PasswordPolicyResult> {
   const length = [...sent].length
   if (length < minLength) {
     return {
@@ -48,12 +46,12 @@ export function checkPasswordPolicy(sent: string, minLength: number): PasswordPo
       detail: `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`,
     }
   }
-  if (getCommonPasswords().has(normalizePassword(sent).toLowerCase())) {
+  if ((await getCommonPasswords()).has(normalizePassword(sent).toLowerCase())) {
     return { ok: false, rule: 'common', detail: 'The password is on a list of commonly used passwords.' }
   }
   return { ok: true }
 }
 
-export function getCommonPasswordCount(): number {
-  return getCommonPasswords().size
+export async function getCommonPasswordCount(): Promise<number> {
+  return (await getCommonPasswords()).size
 }

@@ -13,10 +13,13 @@ export const shipshapeVersion = (
  * them. Inside the monorepo the catalog is the one source of truth; a test keeps this table equal to it.
  */
 export const pinnedVersions = {
+  '@electric-sql/pglite': '0.5.16',
+  '@node-rs/argon2': '2.2.1',
   '@types/node': '24.19.2',
   'drizzle-kit': '0.31.11',
   'drizzle-orm': '0.45.4',
   'openapi-fetch': '0.17.0',
+  pg: '8.23.1',
   typebox: '1.4.3',
   typescript: '7.0.2',
   vitest: '5.1.1',

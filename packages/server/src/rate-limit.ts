@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type * as IORedis from 'ioredis'
 import { ProblemError } from './problem.ts'
 
-// ioredis (~90 ms and ~15 MiB to load) is loaded only when a Redis URL is configured.
-const require = createRequire(import.meta.url)
+// ioredis (~90 ms and ~15 MiB to load) is loaded only when a Redis URL is configured, through a dynamic
+// import() a bundler can follow (a createRequire'd `require` would be resolved from the service).
 
 export interface RateLimitOptions {
   /** Requests per client address per window; default 100. */
@@ -22,7 +21,7 @@ export interface RateLimitOptions {
  * rather than down, and each command is bounded so a hung Redis cannot hang requests.
  */
 export async function registerRateLimit(app: FastifyInstance, name: string, options: RateLimitOptions) {
-  const redis = options.redisUrl === undefined ? undefined : createRedis(app, name, options.redisUrl)
+  const redis = options.redisUrl === undefined ? undefined : await createRedis(app, name, options.redisUrl)
   await app.register(rateLimit, {
     global: true,
     max: options.max ?? 100,
@@ -37,8 +36,8 @@ export async function registerRateLimit(app: FastifyInstance, name: string, opti
   })
 }
 
-function createRedis(app: FastifyInstance, name: string, url: string): IORedis.Redis {
-  const { Redis } = require('ioredis') as typeof IORedis
+async function createRedis(app: FastifyInstance, name: string, url: string): Promise<IORedis.Redis> {
+  const { Redis } = await import('ioredis')
   const redis = new Redis(url, {
     connectionName: `shipshape-rate-limit:${name}`,
     connectTimeout: 2_000,

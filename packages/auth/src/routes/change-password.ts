@@ -41,7 +41,7 @@ export function registerChangePasswordRoute(app: FastifyInstance, auth: AuthCont
       if (!(await auth.hasher.verify(stored.passwordHash, current))) throw createInvalidCredentials()
       await auth.throttle.succeed(key, request.ip)
       // The policy counts what was typed; the normalised form is what is hashed.
-      const policy = checkPasswordPolicy(request.body.newPassword, auth.options.passwordMinLength)
+      const policy = await checkPasswordPolicy(request.body.newPassword, auth.options.passwordMinLength)
       if (!policy.ok) throw createWeakPassword(policy.detail)
       await auth.users.updatePasswordHash(user.id, await auth.hasher.hash(next))
       await auth.sessions.revokeOthers(user.id, sessionId)

@@ -23,7 +23,7 @@ export function registerSignupRoute(app: FastifyInstance, auth: AuthContext): vo
       const email = readEmail(request.body.email)
       const password = readPassword(request.body.password, 'password')
       // The policy counts what was typed; the normalised form is what is hashed.
-      const policy = checkPasswordPolicy(request.body.password, auth.options.passwordMinLength)
+      const policy = await checkPasswordPolicy(request.body.password, auth.options.passwordMinLength)
       if (!policy.ok) throw createWeakPassword(policy.detail)
       const user = await auth.users.insert(email, await auth.hasher.hash(password))
       if (user === null) throw createEmailTaken()

@@ -1,0 +1,185 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BundleError, bundleService } from './bundle-service.ts'
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url))
+// Inside the package, so the packages a bundle leaves out resolve from it as they would from dist/.
+const outDir = mkdtempSync(join(packageDir, 'node_modules', '.bundle-test-'))
+let database: ScratchDatabase
+
+beforeAll(async () => {
+  database = await createScratchDatabase()
+})
+
+afterAll(async () => {
+  rmSync(outDir, { recursive: true, force: true })
+  await database?.drop()
+})
+
+/** The bare specifiers the bundle still imports, but Node's builtins. */
+function listBareImports(code: string): string[] {
+  const specifiers = [...code.matchAll(/^import .* from ["']([^"'.][^"']*)["'];?$/gm)].map(
+    (match) => match[1],
+  )
+  return [...new Set(specifiers)].filter((specifier) => !specifier?.startsWith('node:')).sort() as string[]
+}
+
+async function startBundle(file: string, env: Record<string, string>) {
+  // The source condition: the test task runs before any package is built.
+  const args = ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register', file]
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: packageDir,
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8')
+  })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8')
+  })
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
+  const [line] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(() => {
+      throw new Error(`the bundle exited before listening:\n${output}`)
+    }),
+  ])) as [string]
+  const { port } = JSON.parse(line) as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await once(child, 'exit')
+    },
+  }
+}
+
+describe('bundleService', () => {
+  it('makes one module of the service and what it imports, leaving only the runtime packages out', async () => {
+    const outfile = join(outDir, 'service.js')
+    const result = await bundleService({
+      serviceDir: packageDir,
+      entry: 'test/fixture-service.mjs',
+      outfile,
+    })
+
+    expect(result.outfile).toBe(outfile)
+    expect(result.external).toEqual(['@shipshape/telemetry', 'pg'])
+    // Fastify and its dependencies went in.
+    expect(result.modules).toBeGreaterThan(100)
+    const code = readFileSync(outfile, 'utf8')
+    expect(listBareImports(code)).toEqual(['@shipshape/telemetry', 'pg'])
+    expect(code).toMatch(/\/\/# sourceMappingURL=service\.js\.map\s*$/)
+    expect(existsSync(`${outfile}.map`)).toBe(true)
+  })
+
+  it('serves from the bundle under the telemetry preload, and pg is still traced', async () => {
+    const outfile = join(outDir, 'traced.js')
+    await bundleService({ serviceDir: packageDir, entry: 'test/fixture-service.mjs', outfile })
+    const service = await startBundle(outfile, {
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_SERVICE_NAME: 'bundle-test',
+    })
+    try {
+      const response = await fetch(`${service.url}/sum`)
+      expect(await response.json()).toEqual({ sum: 2 })
+    } finally {
+      await service.stop()
+    }
+    // The console exporter prints each span as it ends: the query's span and the request's.
+    expect(service.output()).toContain("name: '@opentelemetry/instrumentation-pg'")
+    expect(service.output()).toContain("name: 'GET /sum'")
+  })
+
+  it("keeps the service's own import.meta: files beside a nested module are found from the bundle", async () => {
+    const outfile = join(outDir, 'paths.js')
+    await bundleService({ serviceDir: packageDir, entry: 'test/fixture-paths/main.mjs', outfile })
+    const output = execFileSync(process.execPath, [outfile], { encoding: 'utf8' })
+
+    expect(JSON.parse(output)).toEqual({ byUrl: '42', byDirname: '42', byFilename: true })
+  })
+
+  it('refuses, writing nothing, when the service does not depend on a runtime package it reaches', async () => {
+    const outfile = join(outDir, 'native.js')
+    const bundling = bundleService({ serviceDir: packageDir, entry: 'test/fixture-native.mjs', outfile })
+
+    await expect(bundling).rejects.toBeInstanceOf(BundleError)
+    await expect(bundling).rejects.toThrow(
+      /leaves @node-rs\/argon2 to node_modules.*Add it to the dependencies/,
+    )
+    expect(existsSync(outfile)).toBe(false)
+  })
+
+  it('leaves a package asked for with external out too, and holds the service to depending on it', async () => {
+    const outfile = join(outDir, 'external.js')
+    const result = await bundleService({
+      serviceDir: packageDir,
+      entry: 'test/fixture-service.mjs',
+      outfile,
+      external: ['fastify'],
+    })
+    expect(result.external).toEqual(['@shipshape/telemetry', 'fastify', 'pg'])
+    expect(listBareImports(readFileSync(outfile, 'utf8'))).toEqual(['@shipshape/telemetry', 'fastify', 'pg'])
+
+    await expect(
+      bundleService({
+        serviceDir: packageDir,
+        entry: 'test/fixture-native.mjs',
+        outfile: join(outDir, 'external-missing.js'),
+        external: ['@node-rs/argon2'],
+      }),
+    ).rejects.toThrow(/leaves @node-rs\/argon2 to node_modules/)
+  })
+
+  it('refuses an entry point that was not built', async () => {
+    await expect(bundleService({ serviceDir: packageDir, entry: 'dist/missing.js' })).rejects.toThrow(
+      'dist/missing.js does not exist: build the service first',
+    )
+  })
+})
+
+describe('shipshape-bundle', () => {
+  const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
+  const run = (args: string[]) => {
+    try {
+      const stdout = execFileSync(process.execPath, ['--conditions=@shipshape/source', cli, ...args], {
+        cwd: packageDir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      return { code: 0, stdout, stderr: '' }
+    } catch (error) {
+      const failed = error as { status: number; stdout: string; stderr: string }
+      return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr }
+    }
+  }
+
+  it('bundles and says what it left out', () => {
+    const result = run(['--entry', 'test/fixture-service.mjs', '--outfile', join(outDir, 'cli.js')])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      /^bundled .*cli\.js: \d+ modules, [\d.]+ MiB; left to node_modules: @shipshape\/telemetry, pg\n$/,
+    )
+  })
+
+  it('exits 1 with the reason, without a stack, when it cannot bundle', () => {
+    const result = run(['--entry', 'dist/missing.js'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe('shipshape-bundle: dist/missing.js does not exist: build the service first\n')
+  })
+
+  it('exits 1 on an unknown flag', () => {
+    const result = run(['--entyr', 'dist/server.js'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^shipshape-bundle: Unknown option '--entyr'/)
+  })
+})

@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { build, type Metafile, type Plugin } from 'esbuild'
+
+/**
+ * Packages a bundle must leave to `node_modules`, and why. Each is a dependency the service itself declares,
+ * so it resolves from `dist/` in the image as it does in the workspace.
+ */
+export const RUNTIME_PACKAGES: Readonly<Record<string, string>> = {
+  pg: 'the telemetry preload traces queries by patching pg/lib/client.js when pg requires it',
+  '@node-rs/argon2': 'a native addon, loaded from its platform package',
+  '@electric-sql/pglite': 'loads its WebAssembly and data files from beside its own code',
+  '@shipshape/telemetry': 'the preload (`--import`) and the service must share one copy',
+}
+
+export interface BundleOptions {
+  /** The service's directory (its package.json); default the working directory. */
+  serviceDir?: string
+  /** The compiled entry point, relative to `serviceDir`; default `dist/server.js`. */
+  entry?: string
+  /** Where the bundle goes, relative to `serviceDir`; default the entry itself (it is replaced). */
+  outfile?: string
+  /**
+   * More packages to leave to `node_modules`, beside `RUNTIME_PACKAGES`: one of the service's own
+   * dependencies with native code or files read from beside its code.
+   */
+  external?: string[]
+}
+
+export interface BundleResult {
+  /** Absolute path of the bundle; its source map is beside it (`.map`). */
+  outfile: string
+  /** How many modules went into it. */
+  modules: number
+  bytes: number
+  /** The runtime packages the service's code reaches, left to `node_modules`. */
+  external: string[]
+}
+
+export class BundleError extends Error {
+  override name = 'BundleError'
+}
+
+/** Node's lookup of a bare package name: `node_modules/<name>` in the directory or any parent. */
+function isResolvableFrom(directory: string, name: string): boolean {
+  for (let current = directory; ; current = dirname(current)) {
+    if (existsSync(join(current, 'node_modules', name, 'package.json'))) return true
+    if (dirname(current) === current) return false
+  }
+}
+
+function listExternalImports(metafile: Metafile, runtimePackages: ReadonlySet<string>): string[] {
+  const names = new Set<string>()
+  for (const input of Object.values(metafile.inputs))
+    for (const imported of input.imports)
+      if (imported.external && !imported.path.startsWith('node:')) {
+        const [scope = '', name = ''] = imported.path.split('/')
+        const packageName = scope.startsWith('@') ? `${scope}/${name}` : scope
+        if (runtimePackages.has(packageName)) names.add(packageName)
+      }
+  return [...names].sort()
+}
+
+// ESM output calls a bundled CommonJS module's `require` of a Node builtin through this one; the helpers
+// serve the service's own `import.meta` (below).
+const BANNER = [
+  "import { createRequire as __shipshapeCreateRequire } from 'node:module';",
+  "import { dirname as __shipshapeDirname } from 'node:path';",
+  "import { fileURLToPath as __shipshapeFileURLToPath } from 'node:url';",
+  'const require = __shipshapeCreateRequire(import.meta.url);',
+].join('\n')
+
+const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g
+
+/**
+ * Keeps `import.meta.url` (and `filename`, `dirname`) of each of the service's own modules what it was before
+ * bundling, relative to the bundle: `new URL('../../drizzle', import.meta.url)` in `dist/db/client.js` still
+ * names the service's `drizzle/` from `dist/server.js`, here and in the image (both files are in the service,
+ * which moves as a whole). Modules from node_modules keep the bundle's: their place differs in the image.
+ */
+function keepImportMeta(serviceDir: string, outfile: string): Plugin {
+  const inService = (path: string) =>
+    path.startsWith(serviceDir + sep) && !path.includes(`${sep}node_modules${sep}`)
+  return {
+    name: 'shipshape-keep-import-meta',
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?js$/ }, async ({ path }) => {
+        if (!inService(path)) return undefined
+        const source = await readFile(path, 'utf8')
+        if (!source.includes('import.meta.')) return undefined
+        const url = `new URL(${JSON.stringify(relative(dirname(outfile), path).split(sep).join('/'))}, import.meta.url)`
+        const contents = source.replace(IMPORT_META, (_match, field: string) =>
+          field === 'url'
+            ? `${url}.href`
+            : field === 'filename'
+              ? `__shipshapeFileURLToPath(${url})`
+              : `__shipshapeDirname(__shipshapeFileURLToPath(${url}))`,
+        )
+        return { contents, loader: 'js', resolveDir: dirname(path) }
+      })
+    },
+  }
+}
+
+/**
+ * Bundles a service's compiled entry point (and everything it imports, but `RUNTIME_PACKAGES`) into one ES
+ * module with a source map, so a start reads one file instead of resolving and loading ~1 400. Refuses
+ * (`BundleError`, nothing written) when the service does not declare a runtime package its code reaches:
+ * the bundle would fail at its first import in the image.
+ */
+export async function bundleService(options: BundleOptions = {}): Promise<BundleResult> {
+  const serviceDir = resolve(options.serviceDir ?? '.')
+  const entry = resolve(serviceDir, options.entry ?? 'dist/server.js')
+  const outfile = resolve(serviceDir, options.outfile ?? options.entry ?? 'dist/server.js')
+  const runtimePackages = new Set([...Object.keys(RUNTIME_PACKAGES), ...(options.external ?? [])])
+  if (!existsSync(entry))
+    throw new BundleError(`${relative(serviceDir, entry)} does not exist: build the service first`)
+
+  const result = await build({
+    absWorkingDir: serviceDir,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    external: [...runtimePackages],
+    banner: { js: BANNER },
+    plugins: [keepImportMeta(serviceDir, outfile)],
+    sourcemap: 'linked',
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  }).catch((error: unknown) => {
+    throw new BundleError(`esbuild could not bundle ${relative(serviceDir, entry)}: ${String(error)}`)
+  })
+
+  const external = listExternalImports(result.metafile, runtimePackages)
+  const missing = external.filter((name) => !isResolvableFrom(serviceDir, name))
+  if (missing.length > 0)
+    throw new BundleError(
+      `the bundle leaves ${missing.join(', ')} to node_modules, but ${relative(process.cwd(), serviceDir) || '.'} does not depend on ${missing.length === 1 ? 'it' : 'them'}: ` +
+        missing
+          .map((name) => `${name} (${RUNTIME_PACKAGES[name] ?? 'asked for with --external'})`)
+          .join('; ') +
+        '. Add it to the dependencies of the service.',
+    )
+
+  await mkdir(dirname(outfile), { recursive: true })
+  for (const file of result.outputFiles) await writeFile(file.path, file.contents)
+  const bundle = result.outputFiles.find((file) => file.path === outfile)
+  return {
+    outfile,
+    modules: Object.keys(result.metafile.inputs).length,
+    bytes: bundle?.contents.byteLength ?? 0,
+    external,
+  }
+}

@@ -1,0 +1,7 @@
+export {
+  BundleError,
+  type BundleOptions,
+  type BundleResult,
+  bundleService,
+  RUNTIME_PACKAGES,
+} from './bundle-service.ts'

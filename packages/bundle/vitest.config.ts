@@ -1,0 +1,3 @@
+import { defineTestConfig } from '@shipshape/vitest-config'
+
+export default defineTestConfig()
