@@ -14,7 +14,7 @@ import { createClientErrorHandler } from './client-error.ts'
 import { createFrameworkErrorHandler, registerErrorHandling } from './error-handler.ts'
 import { registerHealthRoutes } from './health.ts'
 import { registerJsonParser } from './json-parser.ts'
-import { createLogger } from './logger.ts'
+import { createLogger, createRequestLogger } from './logger.ts'
 import { createDocumentOptions, registerDocumentRoute } from './openapi.ts'
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.ts'
 import { ProblemError } from './problem.ts'
@@ -58,6 +58,7 @@ export async function createServer(options: ServerOptions): Promise<App> {
   const app = Fastify({
     loggerInstance,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: createRequestLogger,
     genReqId: getRequestId,
     requestIdHeader: false,
     trustProxy: config.trustProxy.length === 0 ? false : config.trustProxy,

@@ -1,6 +1,6 @@
 import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { captureLogs, createTestServer, waitFor } from '../test/test-server.ts'
 import { createLogger } from './logger.ts'
 
@@ -141,5 +141,44 @@ describe('response log lines', () => {
     expect(none.logs.lines.map((line) => [line.level, line.msg, line.requestId])).toEqual([
       ['error', 'request failed', fail.headers['x-request-id']],
     ])
+  })
+})
+
+describe("a request's logger", () => {
+  it('is made only when the request logs, and its lines carry the request id and the route log level', async () => {
+    const server = await createTestServer()
+    server.app.get('/quiet', async () => ({ ok: true }))
+    server.app.get('/chatty', async (request) => {
+      request.log.info({ step: 1 }, 'first')
+      request.log.debug('below the level')
+      request.log.warn('second')
+      return { ok: true }
+    })
+    server.app.get('/warn-only', { logLevel: 'warn' }, async (request) => {
+      request.log.info('not logged at this route level')
+      request.log.warn('logged')
+      return { level: request.log.level }
+    })
+    await server.app.ready()
+    const makeChild = vi.spyOn(server.app.log, 'child')
+
+    for (let index = 0; index < 5; index++) await server.app.inject({ url: '/quiet' })
+    expect(makeChild).not.toHaveBeenCalled()
+
+    const chatty = await server.app.inject({ url: '/chatty' })
+    const warnOnly = await server.app.inject({ url: '/warn-only' })
+    await server.app.close()
+    expect(makeChild).toHaveBeenCalledTimes(2)
+    await waitFor(() => server.logs.lines.length >= 3)
+    const byRequest = (response: { headers: Record<string, unknown> }) =>
+      server.logs.lines
+        .filter((line) => line.requestId === response.headers['x-request-id'])
+        .map((line) => [line.level, line.msg])
+    expect(byRequest(chatty)).toEqual([
+      ['info', 'first'],
+      ['warn', 'second'],
+    ])
+    expect(byRequest(warnOnly)).toEqual([['warn', 'logged']])
+    expect(warnOnly.json()).toEqual({ level: 'warn' })
   })
 })
