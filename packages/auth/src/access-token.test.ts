@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto'
 import { exportSPKI, SignJWT } from 'jose'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createAccessTokens } from './access-token.ts'
 
 const secret = new TextEncoder().encode('k'.repeat(32))
@@ -70,5 +70,14 @@ describe('access tokens', () => {
 
   it('a token made by our own signer with the same claims passes (the forgeries above fail for their flaw)', async () => {
     expect(await tokens.verify(signHmac({ alg: 'HS256', typ: 'JWT' }, payload(), secret))).toEqual(claims)
+  })
+
+  it('imports its key once, not on every sign and verify', async () => {
+    const importKey = vi.spyOn(crypto.subtle, 'importKey')
+    const fresh = createAccessTokens(options)
+    for (let index = 0; index < 3; index++)
+      expect(await fresh.verify(await fresh.sign(claims))).toEqual(claims)
+    expect(importKey).toHaveBeenCalledTimes(1)
+    importKey.mockRestore()
   })
 })
