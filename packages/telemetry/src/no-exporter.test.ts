@@ -28,10 +28,7 @@ beforeAll(async () => {
     const { rows } = await pool.query<{ sum: number }>('SELECT 1 + 1 AS sum')
     return { sum: rows[0]?.sum, log: getTraceContext(), outgoing: getTraceparent() }
   })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  if (address === null || typeof address === 'string') throw new Error('no TCP address')
-  baseUrl = `http://127.0.0.1:${address.port}`
+  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 })
 })
 
 afterAll(async () => {

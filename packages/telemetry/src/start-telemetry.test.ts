@@ -102,10 +102,7 @@ async function buildApp(databaseUrl: string): Promise<void> {
     await pool.query('SELECT 4 AS broken')
     throw Object.assign(new Error('secret detail: alice@example.com'), { code: 'BROKEN_THING' })
   })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  if (address === null || typeof address === 'string') throw new Error('no TCP address')
-  baseUrl = `http://127.0.0.1:${address.port}`
+  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 })
 }
 
 function findServerSpan(spans: readonly ReadableSpan[], path: string): ReadableSpan | undefined {
