@@ -24,8 +24,8 @@ export function startSdk(
     exportRequested: env.exportRequested,
   })
   const instrumentations = createInstrumentations()
-  // The provider itself, not the API's proxy: the API loaded through require and through import are two
-  // module instances with a proxy each, and only one of them learns about the global provider.
+  // The provider itself, not the API's proxy: a CommonJS dependency of the app loads the API's CommonJS
+  // build, another module instance with a proxy of its own, and only one proxy learns of the provider.
   registerInstrumentations({ instrumentations, tracerProvider: provider })
   const uninstallRequestSpans = installRequestSpans(
     provider.getTracer(SCOPE_NAME, SCOPE_VERSION),
