@@ -1,12 +1,9 @@
 import { createRequire } from 'node:module'
 import { context, ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api'
-import type * as Core from '@opentelemetry/core'
-import type { Instrumentation } from '@opentelemetry/instrumentation'
-import type * as InstrumentationPg from '@opentelemetry/instrumentation-pg'
 import { installFastifyRouteSpans } from './fastify-route-spans.ts'
 import { installHttpServerSpans, type Uninstall } from './http-server-spans.ts'
+import { type Instrumentation, PgInstrumentation, suppressTracing } from './sdk.ts'
 
-// Loaded when tracing starts, not when this package is imported (OTEL_SDK_DISABLED=true loads none of them).
 const require = createRequire(import.meta.url)
 
 /** The instrumentation scope of the HTTP server and route spans this package makes itself. */
@@ -22,9 +19,7 @@ type QueryPatch = (original: Query) => Query
  * binding its callback: work for a span nobody records. `_getClientQueryPatch` is not public API: a version
  * without it fails at start, loudly, not silently slower (the package pins the instrumentation's version).
  */
-function withUnrecordedSkip(
-  instrumentation: InstrumentationPg.PgInstrumentation,
-): InstrumentationPg.PgInstrumentation {
+function withUnrecordedSkip(instrumentation: PgInstrumentation): PgInstrumentation {
   const target = instrumentation as unknown as { _getClientQueryPatch?: () => QueryPatch }
   const stock = target._getClientQueryPatch
   if (typeof stock !== 'function')
@@ -52,7 +47,6 @@ function withUnrecordedSkip(
  * maintenance would each start a trace of one span), and no work under a span that is not recording.
  */
 export function createInstrumentations(): Instrumentation[] {
-  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof InstrumentationPg
   return [withUnrecordedSkip(new PgInstrumentation({ ignoreConnectSpans: true, requireParentSpan: true }))]
 }
 
@@ -64,7 +58,6 @@ export function createInstrumentations(): Instrumentation[] {
 export function installRequestSpans(tracer: Tracer, ignoredPaths: readonly string[]): Uninstall {
   const ignored = new Set(ignoredPaths)
   const isIgnored = (path: string) => ignored.has(path)
-  const { suppressTracing } = require('@opentelemetry/core') as typeof Core
   const uninstallHttp = installHttpServerSpans({
     tracer,
     isIgnored,

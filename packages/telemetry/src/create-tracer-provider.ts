@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import {
   type Context,
   context,
@@ -13,20 +12,17 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api'
-import type * as ContextAsyncHooks from '@opentelemetry/context-async-hooks'
-import type * as Core from '@opentelemetry/core'
-import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http'
-import type * as OtlpProto from '@opentelemetry/exporter-trace-otlp-proto'
-import type * as Resources from '@opentelemetry/resources'
-import type * as SdkTrace from '@opentelemetry/sdk-trace'
+import { requireOwn } from './require-own.ts'
+import * as sdk from './sdk.ts'
 
-// Loaded only when tracing starts: with OTEL_SDK_DISABLED=true, importing this package costs next to nothing.
-const require = createRequire(import.meta.url)
+interface OtlpExporterModule {
+  OTLPTraceExporter: new () => sdk.SpanExporter
+}
 
 export interface TracerProviderSettings {
   serviceName: string | undefined
   /** Replaces the exporter chosen from `OTEL_*`. */
-  spanProcessors: SdkTrace.SpanProcessor[] | undefined
+  spanProcessors: sdk.SpanProcessor[] | undefined
   /** An exporter was asked for (endpoint or `OTEL_TRACES_EXPORTER`); otherwise spans go nowhere. */
   exportRequested: boolean
 }
@@ -106,11 +102,11 @@ function withoutUndefined<T extends object>(settings: T): Partial<T> {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<T>
 }
 
-function createSampler(sdk: typeof SdkTrace, core: typeof Core): SdkTrace.Sampler | undefined {
-  const name = core.getStringFromEnv('OTEL_TRACES_SAMPLER')
+function createSampler(): sdk.Sampler | undefined {
+  const name = sdk.getStringFromEnv('OTEL_TRACES_SAMPLER')
   if (name === undefined) return undefined
   const ratio = () => {
-    const value = core.getNumberFromEnv('OTEL_TRACES_SAMPLER_ARG')
+    const value = sdk.getNumberFromEnv('OTEL_TRACES_SAMPLER_ARG')
     return value === undefined || value < 0 || value > 1 ? 1 : value
   }
   switch (name) {
@@ -138,63 +134,57 @@ function createSampler(sdk: typeof SdkTrace, core: typeof Core): SdkTrace.Sample
  * throughput. Its one non-recording span still carries a fresh trace id to the log lines and, marked not
  * sampled, to outgoing calls; a caller's sampled trace is recorded and passed on as sampled.
  */
-function createUnexportedSampler(
-  settings: TracerProviderSettings,
-  sdk: typeof SdkTrace,
-): SdkTrace.Sampler | undefined {
+function createUnexportedSampler(settings: TracerProviderSettings): sdk.Sampler | undefined {
   if (settings.exportRequested || settings.spanProcessors !== undefined) return undefined
   return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() })
 }
 
-function createExporter(core: typeof Core): SdkTrace.SpanExporter {
+/** The exporter for the OTLP protocol asked for; only its own bundle is read (build-sdk.ts). */
+function createExporter(): sdk.SpanExporter {
   const protocol =
-    core.getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ??
-    core.getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ??
+    sdk.getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ??
+    sdk.getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ??
     'http/protobuf'
   if (protocol === 'http/json') {
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp
+    const { OTLPTraceExporter } = requireOwn<OtlpExporterModule>('exporter-otlp-http')
     return new OTLPTraceExporter()
   }
   if (protocol !== 'http/protobuf')
     diag.warn(`OTLP protocol "${protocol}" is not shipped: using http/protobuf`)
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof OtlpProto
+  const { OTLPTraceExporter } = requireOwn<OtlpExporterModule>('exporter-otlp-proto')
   return new OTLPTraceExporter()
 }
 
-function createSpanProcessors(
-  settings: TracerProviderSettings,
-  sdk: typeof SdkTrace,
-  core: typeof Core,
-): SdkTrace.SpanProcessor[] {
+function createSpanProcessors(settings: TracerProviderSettings): sdk.SpanProcessor[] {
   if (settings.spanProcessors !== undefined) return settings.spanProcessors
   // Without an exporter, spans are still made (trace_id/span_id reach the logs) but go nowhere: no network.
   if (!settings.exportRequested) return [new sdk.NoopSpanProcessor()]
-  if (core.getStringListFromEnv('OTEL_TRACES_EXPORTER')?.includes('console'))
+  if (sdk.getStringListFromEnv('OTEL_TRACES_EXPORTER')?.includes('console'))
     return [new sdk.SimpleSpanProcessor({ exporter: new sdk.ConsoleSpanExporter() })]
   return [
     new sdk.BatchSpanProcessor({
-      exporter: createExporter(core),
+      exporter: createExporter(),
       ...withoutUndefined({
-        maxQueueSize: core.getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),
-        scheduledDelayMillis: core.getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY'),
-        exportTimeoutMillis: core.getNumberFromEnv('OTEL_BSP_EXPORT_TIMEOUT'),
-        maxExportBatchSize: core.getNumberFromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+        maxQueueSize: sdk.getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),
+        scheduledDelayMillis: sdk.getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY'),
+        exportTimeoutMillis: sdk.getNumberFromEnv('OTEL_BSP_EXPORT_TIMEOUT'),
+        maxExportBatchSize: sdk.getNumberFromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
       }),
     }),
   ]
 }
 
 /** W3C trace context and baggage, as the SDK's default; `OTEL_PROPAGATORS` may narrow them or say none. */
-function createPropagator(core: typeof Core): TextMapPropagator | undefined {
-  const names = core.getStringListFromEnv('OTEL_PROPAGATORS') ?? ['tracecontext', 'baggage']
+function createPropagator(): TextMapPropagator | undefined {
+  const names = sdk.getStringListFromEnv('OTEL_PROPAGATORS') ?? ['tracecontext', 'baggage']
   if (names.includes('none')) return undefined
   const propagators: TextMapPropagator[] = []
   for (const name of new Set(names)) {
-    if (name === 'tracecontext') propagators.push(new core.W3CTraceContextPropagator())
-    else if (name === 'baggage') propagators.push(new core.W3CBaggagePropagator())
+    if (name === 'tracecontext') propagators.push(new sdk.W3CTraceContextPropagator())
+    else if (name === 'baggage') propagators.push(new sdk.W3CBaggagePropagator())
     else diag.warn(`propagator "${name}" is not shipped: ignored`)
   }
-  return new core.CompositePropagator({ propagators })
+  return new sdk.CompositePropagator({ propagators })
 }
 
 /**
@@ -203,39 +193,33 @@ function createPropagator(core: typeof Core): TextMapPropagator | undefined {
  * start. Reads the same `OTEL_*` variables for traces (sampler, exporter and its protocol, batch settings,
  * propagators, resource); gRPC and Zipkin are not shipped.
  */
-export function createTracerProvider(settings: TracerProviderSettings): SdkTrace.TracerProvider {
-  const sdk = require('@opentelemetry/sdk-trace') as typeof SdkTrace
-  const core = require('@opentelemetry/core') as typeof Core
-  const resources = require('@opentelemetry/resources') as typeof Resources
-  const { AsyncLocalStorageContextManager } =
-    require('@opentelemetry/context-async-hooks') as typeof ContextAsyncHooks
-
-  const contextManager = new AsyncLocalStorageContextManager()
+export function createTracerProvider(settings: TracerProviderSettings): sdk.TracerProvider {
+  const contextManager = new sdk.AsyncLocalStorageContextManager()
   contextManager.enable()
   context.setGlobalContextManager(contextManager)
-  const propagator = createPropagator(core)
+  const propagator = createPropagator()
   if (propagator !== undefined) propagation.setGlobalPropagator(propagator)
 
   // Only what describes this process: cloud detectors would probe metadata endpoints off the box.
-  let resource = resources.defaultResource().merge(
-    resources.detectResources({
-      detectors: [resources.envDetector, resources.processDetector, resources.hostDetector],
+  let resource = sdk.defaultResource().merge(
+    sdk.detectResources({
+      detectors: [sdk.envDetector, sdk.processDetector, sdk.hostDetector],
     }),
   )
   if (settings.serviceName !== undefined)
-    resource = resource.merge(resources.resourceFromAttributes({ 'service.name': settings.serviceName }))
+    resource = resource.merge(sdk.resourceFromAttributes({ 'service.name': settings.serviceName }))
 
   // Only the settings given: an explicit `undefined` would replace the SDK's own default.
-  const sampler = createSampler(sdk, core) ?? createUnexportedSampler(settings, sdk)
+  const sampler = createSampler() ?? createUnexportedSampler(settings)
   const spanLimits = withoutUndefined({
     attributeCountLimit:
-      core.getNumberFromEnv('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ??
-      core.getNumberFromEnv('OTEL_ATTRIBUTE_COUNT_LIMIT'),
+      sdk.getNumberFromEnv('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ??
+      sdk.getNumberFromEnv('OTEL_ATTRIBUTE_COUNT_LIMIT'),
     attributeValueLengthLimit:
-      core.getNumberFromEnv('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
-      core.getNumberFromEnv('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
-    eventCountLimit: core.getNumberFromEnv('OTEL_SPAN_EVENT_COUNT_LIMIT'),
-    linkCountLimit: core.getNumberFromEnv('OTEL_SPAN_LINK_COUNT_LIMIT'),
+      sdk.getNumberFromEnv('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      sdk.getNumberFromEnv('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
+    eventCountLimit: sdk.getNumberFromEnv('OTEL_SPAN_EVENT_COUNT_LIMIT'),
+    linkCountLimit: sdk.getNumberFromEnv('OTEL_SPAN_LINK_COUNT_LIMIT'),
   })
   // The default sampler (none configured) is ParentBased(AlwaysOn); the configured parent-based ones
   // leave an unsampled parent's children unsampled (their localParentNotSampled is AlwaysOff).
@@ -249,7 +233,7 @@ export function createTracerProvider(settings: TracerProviderSettings): SdkTrace
       if (tracer === undefined) {
         tracer = new SkippingTracer(
           super.getTracer(name, version, options),
-          core.isTracingSuppressed,
+          sdk.isTracingSuppressed,
           parentBased,
         )
         tracers.set(key, tracer)
@@ -261,7 +245,7 @@ export function createTracerProvider(settings: TracerProviderSettings): SdkTrace
     ...(sampler === undefined ? {} : { sampler }),
     ...(Object.keys(spanLimits).length === 0 ? {} : { spanLimits }),
     resource,
-    spanProcessors: createSpanProcessors(settings, sdk, core),
+    spanProcessors: createSpanProcessors(settings),
   })
   trace.setGlobalTracerProvider(provider)
   return provider

@@ -1,5 +1,4 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import https from 'node:https'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import {
   type Attributes,
   type Context,
@@ -13,6 +12,11 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api'
+
+// Not `import http from 'node:http'`: the ES facade of a builtin reads every export, and `http`'s lazy
+// `WebSocket` loads undici (and with it http2, zlib, assert): ~10 ms at start for nothing.
+const http = process.getBuiltinModule('node:http')
+const https = process.getBuiltinModule('node:https')
 
 /** The context a request runs in, kept on the request so its later events (the body) run in it too. */
 const kContext = Symbol('@shipshape/telemetry.context')

@@ -7,8 +7,8 @@ const SPY = `data:text/javascript,${encodeURIComponent(
   "import { registerHooks } from 'node:module'; globalThis.seen = []; registerHooks({ resolve: (s, c, n) => { globalThis.seen.push(s); return n(s, c) } })",
 )}`
 
-function resolvedUnderPreload(env: Record<string, string>): string[] {
-  const output = execFileSync(
+function runUnderPreload(env: Record<string, string>, code: string): string {
+  return execFileSync(
     process.execPath,
     [
       '--conditions=@shipshape/source',
@@ -18,13 +18,20 @@ function resolvedUnderPreload(env: Record<string, string>): string[] {
       '@shipshape/telemetry/register',
       '--input-type=module',
       '--eval',
-      "await import('@shipshape/telemetry'); console.log(JSON.stringify(globalThis.seen))",
+      code,
     ],
     {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: { PATH: process.env.PATH ?? '', ...env },
       encoding: 'utf8',
     },
+  )
+}
+
+function resolvedUnderPreload(env: Record<string, string>): string[] {
+  const output = runUnderPreload(
+    env,
+    "await import('@shipshape/telemetry'); console.log(JSON.stringify(globalThis.seen))",
   )
   return JSON.parse(output) as string[]
 }
@@ -39,6 +46,18 @@ describe('what the preload loads', () => {
     expect(
       startsWithAny(seen, ['@opentelemetry/sdk-', '@opentelemetry/instrumentation', '@fastify/otel']),
     ).toEqual([])
+  })
+
+  it('reads nothing of OpenTelemetry, not even the API, and no HTTP module with OTEL_SDK_DISABLED=true, until the app imports the package', () => {
+    const output = runUnderPreload(
+      { OTEL_SDK_DISABLED: 'true' },
+      'console.log(JSON.stringify({ seen: globalThis.seen, builtins: process.moduleLoadList }))',
+    )
+    const { seen, builtins } = JSON.parse(output) as { seen: string[]; builtins: string[] }
+    expect(seen).toContain('@shipshape/telemetry/register')
+    expect(startsWithAny(seen, ['@opentelemetry/', './start-sdk', './http-server-spans'])).toEqual([])
+    // The request spans' modules load node:http and node:https, whose ES facades load undici and http2.
+    expect(builtins.filter((name) => /^NativeModule (https?|http2|stream)$/.test(name))).toEqual([])
   })
 
   it('loads the trace SDK, the pg instrumentation and one exporter, nothing else of OpenTelemetry, when tracing is on', () => {

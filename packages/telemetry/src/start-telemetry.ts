@@ -1,16 +1,7 @@
-import { createRequire } from 'node:module'
-import type * as InstrumentationModule from '@opentelemetry/instrumentation'
-import type { Instrumentation } from '@opentelemetry/instrumentation'
-import type { SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
-import {
-  createInstrumentations,
-  installRequestSpans,
-  SCOPE_NAME,
-  SCOPE_VERSION,
-} from './create-instrumentations.ts'
-import { createTracerProvider } from './create-tracer-provider.ts'
-import type { Uninstall } from './http-server-spans.ts'
+import type { SpanProcessor } from '@opentelemetry/sdk-trace'
 import { readOtelEnv } from './read-otel-env.ts'
+import { requireOwn } from './require-own.ts'
+import type * as StartSdk from './start-sdk.ts'
 
 export interface TelemetryOptions {
   /** Overrides `OTEL_SERVICE_NAME`. */
@@ -35,48 +26,15 @@ const STATE_KEY = Symbol.for('@shipshape/telemetry')
 const stateHolder = globalThis as { [STATE_KEY]?: TelemetryHandle }
 const DISABLED_HANDLE: TelemetryHandle = { enabled: false, shutdown: () => Promise.resolve() }
 
-// The SDK and the instrumentations load only when tracing starts (see create-tracer-provider.ts).
-const require = createRequire(import.meta.url)
-
-function createSdkHandle(
-  provider: TracerProvider,
-  instrumentations: Instrumentation[],
-  uninstallRequestSpans: Uninstall,
-): TelemetryHandle {
-  let stopping: Promise<void> | undefined
-  const stop = async () => {
-    await provider.shutdown()
-    uninstallRequestSpans()
-    for (const instrumentation of instrumentations) instrumentation.disable()
-  }
-  return {
-    enabled: true,
-    shutdown: () => {
-      stopping ??= stop()
-      return stopping
-    },
-  }
-}
-
-function startSdk(options: TelemetryOptions): TelemetryHandle {
+function start(options: TelemetryOptions): TelemetryHandle {
   const env = readOtelEnv()
   if (env.disabled) return DISABLED_HANDLE
-  const provider = createTracerProvider({
-    serviceName: options.serviceName,
-    spanProcessors: options.spanProcessors,
-    exportRequested: env.exportRequested,
-  })
-  const instrumentations = createInstrumentations()
-  const { registerInstrumentations } =
-    require('@opentelemetry/instrumentation') as typeof InstrumentationModule
-  // The provider itself, not the API's proxy: the API loaded through require and through import are two
-  // module instances with a proxy each, and only one of them learns about the global provider.
-  registerInstrumentations({ instrumentations, tracerProvider: provider })
-  const uninstallRequestSpans = installRequestSpans(
-    provider.getTracer(SCOPE_NAME, SCOPE_VERSION),
+  // The SDK, the instrumentations and the request spans load only now (see start-sdk.ts).
+  return requireOwn<typeof StartSdk>('start-sdk').startSdk(
+    options,
+    env,
     options.ignoreIncomingPaths ?? DEFAULT_IGNORED_PATHS,
   )
-  return createSdkHandle(provider, instrumentations, uninstallRequestSpans)
 }
 
 /**
@@ -85,7 +43,7 @@ function startSdk(options: TelemetryOptions): TelemetryHandle {
  * first handle, whatever its options.
  */
 export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle {
-  stateHolder[STATE_KEY] ??= startSdk(options)
+  stateHolder[STATE_KEY] ??= start(options)
   return stateHolder[STATE_KEY]
 }
 
