@@ -10,44 +10,72 @@ const require = createRequire(import.meta.url)
 export const SCOPE_NAME = '@shipshape/telemetry'
 export const SCOPE_VERSION = (require('../package.json') as { version: string }).version
 
-type Query = (this: unknown, ...args: unknown[]) => unknown
-type QueryPatch = (original: Query) => Query
+type Method = (this: unknown, ...args: unknown[]) => unknown
+type Patch = (original: Method) => Method
+
+/**
+ * Replaces one of the pg instrumentation's patch factories. They are not public API: a version without
+ * one fails at start, loudly, not silently slower or wrong (the package pins the instrumentation's version).
+ * The factories are called when pg and pg-pool load, so replacing them on the instance is in time.
+ */
+function replacePatch(
+  instrumentation: PgInstrumentation,
+  factory: '_getClientQueryPatch' | '_getPoolConnectPatch' | '_getPoolEndPatch',
+  replace: (stock: () => Patch) => () => Patch,
+): void {
+  const target = instrumentation as unknown as Record<typeof factory, (() => Patch) | undefined>
+  const stock = target[factory]
+  if (typeof stock !== 'function')
+    throw new Error(
+      `@opentelemetry/instrumentation-pg has no ${factory}: update @shipshape/telemetry for this version`,
+    )
+  target[factory] = replace(stock.bind(instrumentation))
+}
 
 /**
  * A query under a span that is not recording (a request not sampled) goes straight to pg. The stock patch
  * decides only at `startSpan`, after copying the query, parsing its operation name, building attributes and
- * binding its callback: work for a span nobody records. `_getClientQueryPatch` is not public API: a version
- * without it fails at start, loudly, not silently slower (the package pins the instrumentation's version).
+ * binding its callback: work for a span nobody records.
  */
-function withUnrecordedSkip(instrumentation: PgInstrumentation): PgInstrumentation {
-  const target = instrumentation as unknown as { _getClientQueryPatch?: () => QueryPatch }
-  const stock = target._getClientQueryPatch
-  if (typeof stock !== 'function')
-    throw new Error(
-      '@opentelemetry/instrumentation-pg has no _getClientQueryPatch: update @shipshape/telemetry for this version',
-    )
-  // Called when pg loads (the patch is made then), so replacing it on the instance is in time.
-  target._getClientQueryPatch = function () {
-    const patch = stock.call(this)
-    return (original) => {
-      const traced = patch(original)
-      return function query(this: unknown, ...args: unknown[]) {
-        const parent = trace.getSpan(context.active())
-        if (parent !== undefined && !parent.isRecording()) return original.apply(this, args)
-        return traced.apply(this, args)
-      }
-    }
+const skipUnrecorded = (stock: () => Patch) => (): Patch => (original) => {
+  const traced = stock()(original)
+  return function query(this: unknown, ...args: unknown[]) {
+    const parent = trace.getSpan(context.active())
+    if (parent !== undefined && !parent.isRecording()) return original.apply(this, args)
+    return traced.apply(this, args)
   }
-  return instrumentation
 }
+
+/**
+ * A `pool.connect(callback)` (what `pool.query` does) that finds every connection busy waits in pg-pool's
+ * queue, and the queue calls it back from whichever request releases a connection next: its query would
+ * be traced in that request's trace. The callback is bound to its caller's context instead. The stock patch
+ * is replaced, not wrapped: with no connect spans, all it did was keep pool metrics, and no meter provider
+ * is registered (traces only), so they went nowhere at a cost on every checkout.
+ */
+const keepCallerContext = () => (): Patch => (original) =>
+  function connect(this: unknown, ...args: unknown[]) {
+    const [callback] = args
+    const active = context.active()
+    if (typeof callback !== 'function' || active === ROOT_CONTEXT) return original.apply(this, args)
+    return original.call(this, context.bind(active, callback))
+  }
+
+/** No pool metrics were recorded (see keepCallerContext), so there are none to take back on `end`. */
+const unchanged = () => (): Patch => (original) => original
 
 /**
  * The pg instrumentation: a span per query, none per pool checkout (`ignoreConnectSpans`: a `pool.query`
  * would add two), none for a query outside any span (`requireParentSpan`: migrations, job polling and pool
- * maintenance would each start a trace of one span), and no work under a span that is not recording.
+ * maintenance would each start a trace of one span), no work under a span that is not recording, and a
+ * query that waited for a connection kept in its own request's trace.
  */
 export function createInstrumentations(): Instrumentation[] {
-  return [withUnrecordedSkip(new PgInstrumentation({ ignoreConnectSpans: true, requireParentSpan: true }))]
+  const pg = new PgInstrumentation({ ignoreConnectSpans: true, requireParentSpan: true })
+  replacePatch(pg, '_getClientQueryPatch', skipUnrecorded)
+  replacePatch(pg, '_getPoolConnectPatch', keepCallerContext)
+  replacePatch(pg, '_getPoolEndPatch', unchanged)
+  return [pg]
 }
 
 /**

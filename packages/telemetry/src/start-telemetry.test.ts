@@ -98,6 +98,13 @@ async function buildApp(databaseUrl: string): Promise<void> {
     if (request.method === 'POST') completions.push(trace.getActiveSpan()?.spanContext().traceId)
     done()
   })
+  // Each request's query text names it, so a test can tell which trace each query span landed in.
+  app.get('/queued/:n', async (request) => {
+    const n = Number((request.params as { n: string }).n)
+    if (!Number.isInteger(n)) throw new Error('n must be an integer')
+    await pool.query(`SELECT pg_sleep(0.05), ${n} AS queued_${n}`)
+    return { n }
+  })
   app.get('/broken', async () => {
     await pool.query('SELECT 4 AS broken')
     throw Object.assign(new Error('secret detail: alice@example.com'), { code: 'BROKEN_THING' })
@@ -195,6 +202,29 @@ describe('startTelemetry in process', () => {
       'server.address': '127.0.0.1',
     })
     expect(server.parentSpanContext).toBeUndefined()
+  })
+
+  it("keeps a query that waited for a pooled connection in its own request's trace", async () => {
+    memory.reset()
+    // Eight requests, two connections: six queries wait in the pool's queue and are sent when another
+    // request's query releases its connection, from that request's callbacks.
+    // Probes wait among them: their queries must stay untraced, not join whichever trace calls them back.
+    const requests = Array.from({ length: 8 }, (_, n) => n)
+    const paths = requests.flatMap((n) => (n % 2 === 0 ? [`/queued/${n}`, '/readyz'] : [`/queued/${n}`]))
+    const statuses = await Promise.all(paths.map(async (path) => (await fetch(`${baseUrl}${path}`)).status))
+    expect(statuses).toEqual(paths.map(() => 200))
+    for (const n of requests) {
+      const server = await waitForServerSpan(`/queued/${n}`)
+      const query = memory
+        .getFinishedSpans()
+        .find((span) => String(span.attributes['db.query.text'] ?? '').endsWith(`AS queued_${n}`))
+      if (query === undefined) throw new Error(`no query span of request ${n}`)
+      expect(getAncestors(query, memory.getFinishedSpans()).at(-1), `request ${n}`).toBe(server)
+    }
+    const probeQueries = memory
+      .getFinishedSpans()
+      .filter((span) => span.attributes['db.query.text'] === 'SELECT 1')
+    expect(probeQueries).toEqual([])
   })
 
   it('makes one span for the route, none per hook', async () => {
