@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import {
   type Attributes,
@@ -129,15 +130,15 @@ function createRequestEmit(original: Emit, scheme: string, options: HttpServerSp
 
     const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
     const method = KNOWN_METHODS.has(request.method ?? '') ? (request.method as string) : '_OTHER'
-    const span = tracer.startSpan(
-      method === '_OTHER' ? 'HTTP' : method,
-      { kind: SpanKind.SERVER, attributes: getRequestAttributes(request, method, path, scheme) },
-      parent,
-    )
+    // The attributes come after the sampling decision: the samplers this package configures (the
+    // `OTEL_TRACES_SAMPLER` values, create-tracer-provider.ts) never read them, and an unsampled request
+    // would build and sanitise them for a span that keeps none.
+    const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, { kind: SpanKind.SERVER }, parent)
     const active = trace.setSpan(parent, span)
     request[kContext] = active
     response[kContext] = active
     if (span.isRecording()) {
+      span.setAttributes(getRequestAttributes(request, method, path, scheme))
       request[kServerSpan] = span
       response.once('close', endServerSpan)
     }
@@ -167,11 +168,13 @@ export function installHttpServerSpans(options: HttpServerSpansOptions): Uninsta
   )
   // A request's later events come from its connection, not from its context: its body (`data`, `end`)
   // and its response's `finish` and `close` (where Fastify runs onResponse hooks and logs the request).
-  // Each re-enters the request's context; an object that carries none pays one property read.
+  // Each one somebody listens to re-enters the request's context. Most have no listener (`socket`,
+  // `prefinish`, `readable`, `resume`, ...): they run no code, so no context is entered for them. An
+  // object that carries no context pays one property read.
   const enterOwnContext = (original: Emit): Emit =>
     function emit(this: unknown, event, ...args) {
       const active = (this as Carrier)[kContext]
-      return active === undefined
+      return active === undefined || (this as EventEmitter).listenerCount(event) === 0
         ? original.call(this, event, ...args)
         : context.with(active, original, this, event, ...args)
     }

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import { createNoopMeter, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { context, createNoopMeter, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import {
   BatchSpanProcessor,
   InMemorySpanExporter,
@@ -263,6 +263,36 @@ describe('startTelemetry in process', () => {
     expect(completions).toEqual([server.spanContext().traceId])
     // The query string may carry tokens: it is not recorded.
     expect(JSON.stringify(server.attributes)).not.toContain('hidden')
+  })
+
+  it("enters a request's context for the events somebody listens to, and for no other", async () => {
+    const entered: string[] = []
+    const enter = context.with
+    // The request's own events pass the event's name to `context.with` after the emitter.
+    context.with = function (this: typeof context, ...args: Parameters<typeof enter>) {
+      if (args[2] instanceof http.IncomingMessage || args[2] instanceof http.ServerResponse)
+        entered.push(String(args[3]))
+      return enter.apply(this, args)
+    } as typeof enter
+    const server = http.createServer((_request, response) => {
+      response.on('finish', () => entered.push('(finish listener)'))
+      response.end('ok')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as { port: number }
+      expect((await fetch(`http://127.0.0.1:${port}/listened`)).status).toBe(200)
+      await waitForServerSpan('/listened')
+    } finally {
+      context.with = enter
+      server.close()
+    }
+    // Node emits `socket`, `prefinish`, `readable`, `resume` and `close` here with nobody listening.
+    expect(entered).toContain('finish')
+    expect(entered).toContain('(finish listener)')
+    expect(entered.filter((event) => ['socket', 'prefinish', 'readable', 'resume'].includes(event))).toEqual(
+      [],
+    )
   })
 
   it("runs a plain node:http body and response events in the request's trace", async () => {

@@ -1,9 +1,11 @@
-import { type Span, type Tracer, trace } from '@opentelemetry/api'
+import { type Attributes, type Span, type SpanOptions, type Tracer, trace } from '@opentelemetry/api'
 
 /** One span object a tracer of the SDK made, recording or not, and the instrumentation scope that asked. */
 export interface SpanCreation {
   scope: string
   recording: boolean
+  /** The attributes it was started with: work done before the sampling decision. */
+  attributes: Attributes | undefined
 }
 
 /**
@@ -24,7 +26,11 @@ export function countSpanCreations(created: SpanCreation[]): void {
   const startSpan = prototype.startSpan
   prototype.startSpan = function (...args) {
     const span = startSpan.apply(this, args)
-    created.push({ scope: this.instrumentationScope.name, recording: span.isRecording() })
+    created.push({
+      scope: this.instrumentationScope.name,
+      recording: span.isRecording(),
+      attributes: (args[1] as SpanOptions | undefined)?.attributes,
+    })
     return span
   }
 }
