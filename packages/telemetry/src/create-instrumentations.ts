@@ -58,7 +58,10 @@ const keepCallerContext = () => (): Patch => (original) =>
     const [callback] = args
     const active = context.active()
     if (typeof callback !== 'function' || active === ROOT_CONTEXT) return original.apply(this, args)
-    return original.call(this, context.bind(active, callback))
+    // Not `context.bind`: it makes two closures and redefines the wrapper's `length`, on every query.
+    return original.call(this, (...results: unknown[]) =>
+      context.with(active, callback as Method, undefined, ...results),
+    )
   }
 
 /** No pool metrics were recorded (see keepCallerContext), so there are none to take back on `end`. */
