@@ -23,11 +23,12 @@ import {
 } from './service.ts'
 
 /**
- * A generated service (apps/notifications: the template's resource as generated, plus one webhook route) started as its Dockerfile's CMD starts it (built dist/, the
- * CMD's arguments read from the Dockerfile, APP_ENV=production, PostgreSQL on a scratch
- * database migrated first with dist/migrate.js), measured side by side with bare Fastify and a hand-written
- * Fastify + pg + jose service, in paired rounds that rotate which side goes first. Prints ratios and p99 per
- * row, cold start to /readyz 200 and RSS. BENCH_SMOKE=1: one short round of everything (a CI check that the
+ * A generated service (apps/notifications: the template's resource as generated, plus one webhook route)
+ * started as its Dockerfile's CMD starts it (built dist/, the CMD's arguments read from the Dockerfile,
+ * APP_ENV=production, PostgreSQL on a scratch database migrated first with dist/migrate.js), measured side
+ * by side with bare Fastify and a hand-written Fastify + pg + jose service, in rounds that rotate which side
+ * goes first; the tracing variants against tracing off in adjacent pairs. Prints ratios and p99 per row,
+ * cold start to /readyz 200 and RSS. BENCH_SMOKE=1: one short round of everything (a CI check that the
  * bench still runs, not a measurement). Exits 1 on any non-2xx answer.
  */
 const SMOKE = process.env.BENCH_SMOKE === '1'
@@ -35,6 +36,9 @@ const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = SMOKE ? 1 : Number(process.env.BENCH_SECONDS ?? 3)
 const WARMUP_SECONDS = SMOKE ? 0.5 : 2
 const COLD_RUNS = SMOKE ? 1 : Number(process.env.BENCH_COLD_RUNS ?? 5)
+// The tracing variants differ by a few points: more, shorter pairs than rounds (runPairs).
+const PAIR_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_PAIR_ROUNDS ?? 9)
+const PAIR_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_PAIR_SECONDS ?? 2)
 const CONNECTIONS = 32
 
 // --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
@@ -96,20 +100,55 @@ async function runRounds(path: string, sides: Record<string, string>, headers: R
   return samples
 }
 
+/**
+ * Each variant against the base in adjacent pairs, which of the two goes first alternating by round: the
+ * ratio of a pair is taken seconds apart, not a round of every side apart. A few points separate the
+ * tracing variants, less than a shared machine drifts over one round of five sides.
+ */
+async function runPairs(
+  path: string,
+  base: string,
+  variants: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  const names = Object.keys(variants)
+  const pairs: Record<string, { ours: Sample[]; base: Sample[] }> = Object.fromEntries(
+    names.map((name) => [name, { ours: [], base: [] }]),
+  )
+  for (const url of [base, ...Object.values(variants)])
+    await measure(`${url}${path}`, WARMUP_SECONDS, headers)
+  for (let round = 0; round < PAIR_ROUNDS; round++) {
+    for (const name of names) {
+      const pair = pairs[name] as { ours: Sample[]; base: Sample[] }
+      const measureBase = async () => pair.base.push(await measure(`${base}${path}`, PAIR_SECONDS, headers))
+      const measureOurs = async () =>
+        pair.ours.push(await measure(`${variants[name]}${path}`, PAIR_SECONDS, headers))
+      if (round % 2 === 0) await measureBase().then(measureOurs)
+      else await measureOurs().then(measureBase)
+    }
+  }
+  return pairs
+}
+
 let failures = 0
 const rows: string[] = []
 
-function row(label: string, samples: Record<string, Sample[]>, ours: string, base: string) {
-  const a = samples[ours] ?? []
-  const b = samples[base] ?? []
-  const ratio = median(a.map((sample, index) => sample.rps / (b[index]?.rps ?? Number.NaN)))
+function row(label: string, ours: string, a: Sample[], base: string, b: Sample[]) {
+  const ratios = a.map((sample, index) => sample.rps / (b[index]?.rps ?? Number.NaN))
+  const ratio = median(ratios)
+  const spread = `${(Math.min(...ratios) * 100).toFixed(0)}-${(Math.max(...ratios) * 100).toFixed(0)}`
   const p99Ratio = median(a.map((sample, index) => sample.p99 / Math.max(b[index]?.p99 ?? 1, 1)))
   const line =
     `| ${label} | ${ours} ${median(a.map((s) => s.rps)).toFixed(0)} req/s, p99 ${median(a.map((s) => s.p99))} ms` +
     ` | ${base} ${median(b.map((s) => s.rps)).toFixed(0)} req/s, p99 ${median(b.map((s) => s.p99))} ms` +
-    ` | **${(ratio * 100).toFixed(1)} %** | p99 x${p99Ratio.toFixed(2)} |`
+    ` | **${(ratio * 100).toFixed(1)} %** (${spread}) | p99 x${p99Ratio.toFixed(2)} |`
   rows.push(line)
   console.log(line)
+}
+
+/** A row of two sides of the same rounds. */
+function roundsRow(label: string, samples: Record<string, Sample[]>, ours: string, base: string) {
+  row(label, ours, samples[ours] ?? [], base, samples[base] ?? [])
 }
 
 function countFailures(samples: Record<string, Sample[]>) {
@@ -126,7 +165,7 @@ assertBuilt()
 const scratch = await createScratchDatabase(ADMIN_URL)
 try {
   console.log(
-    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
+    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side (tracing: ${PAIR_ROUNDS} pairs x ${PAIR_SECONDS} s) after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
   )
   await migrate(scratch.url)
 
@@ -173,7 +212,9 @@ try {
   // One account, 25 preferences: the list reads 20 + 1 rows and answers a page with a next cursor.
   const cookie = await signUpAndSeed(services.idle.url, 25)
 
-  console.log('\n| row | ours | baseline | throughput | p99 |\n|---|---|---|---|---|')
+  console.log(
+    '\n| row | ours | baseline | throughput (median of the per-round ratios (their range)) | p99 |\n|---|---|---|---|---|',
+  )
   const health = await runRounds('/healthz', {
     bare: baselines.bare,
     'createServer()': finerUrls.shipshape,
@@ -181,27 +222,48 @@ try {
     'service, tracing off': services.off.url,
   })
   countFailures(health)
-  row('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
-  row('`GET /healthz`: the service, tracing off, vs bare Fastify', health, 'service, tracing off', 'bare')
-  row('`GET /healthz`: `createServer()` alone vs bare Fastify (finer)', health, 'createServer()', 'bare')
+  roundsRow('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
+  roundsRow(
+    '`GET /healthz`: the service, tracing off, vs bare Fastify',
+    health,
+    'service, tracing off',
+    'bare',
+  )
+  roundsRow(
+    '`GET /healthz`: `createServer()` alone vs bare Fastify (finer)',
+    health,
+    'createServer()',
+    'bare',
+  )
 
+  const listPath = '/preferences?limit=20'
   const list = await runRounds(
-    '/preferences?limit=20',
-    {
-      'hand-written': baselines.handWritten,
-      off: services.off.url,
-      idle: services.idle.url,
-      export: services.export.url,
-      sampled: services.sampled.url,
-    },
+    listPath,
+    { 'hand-written': baselines.handWritten, off: services.off.url, idle: services.idle.url },
     { cookie },
   )
   countFailures(list)
-  row('signed-in `GET /preferences?limit=20`: the service vs hand-written', list, 'idle', 'hand-written')
-  row('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
-  row('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', list, 'idle', 'off')
-  row('tracing: exporting 100 % to a loopback OTLP sink vs off', list, 'export', 'off')
-  row('tracing: exporting at 1 % sampling vs off', list, 'sampled', 'off')
+  roundsRow(
+    'signed-in `GET /preferences?limit=20`: the service vs hand-written',
+    list,
+    'idle',
+    'hand-written',
+  )
+  roundsRow('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
+
+  const tracing = await runPairs(
+    listPath,
+    services.off.url,
+    { idle: services.idle.url, export: services.export.url, sampled: services.sampled.url },
+    { cookie },
+  )
+  for (const [name, pair] of Object.entries(tracing))
+    countFailures({ [name]: pair.ours, [`off (paired with ${name})`]: pair.base })
+  const tracingRow = (label: string, name: keyof typeof tracing) =>
+    row(label, name, tracing[name]?.ours ?? [], 'off', tracing[name]?.base ?? [])
+  tracingRow('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', 'idle')
+  tracingRow('tracing: exporting 100 % to a loopback OTLP sink vs off', 'export')
+  tracingRow('tracing: exporting at 1 % sampling vs off', 'sampled')
 
   const loadedRss = Object.fromEntries(
     Object.entries(services).map(([name, service]) => [name, rssMiB(service.child)]),
