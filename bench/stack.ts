@@ -27,7 +27,7 @@ import {
  * started as its Dockerfile's CMD starts it (built dist/, the CMD's arguments read from the Dockerfile,
  * APP_ENV=production, PostgreSQL on a scratch database migrated first with dist/migrate.js), measured side
  * by side with bare Fastify and a hand-written Fastify + pg + jose service, in rounds that rotate which side
- * goes first; the tracing variants against tracing off in adjacent pairs. Prints ratios and p99 per row,
+ * goes first (the tracing variants in more, shorter rounds of their own). Prints ratios and p99 per row,
  * cold start to /readyz 200 and RSS. BENCH_SMOKE=1: one short round of everything (a CI check that the
  * bench still runs, not a measurement). Exits 1 on any non-2xx answer.
  */
@@ -36,9 +36,9 @@ const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = SMOKE ? 1 : Number(process.env.BENCH_SECONDS ?? 3)
 const WARMUP_SECONDS = SMOKE ? 0.5 : 2
 const COLD_RUNS = SMOKE ? 1 : Number(process.env.BENCH_COLD_RUNS ?? 5)
-// The tracing variants differ by a few points: more, shorter pairs than rounds (runPairs).
-const PAIR_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_PAIR_ROUNDS ?? 9)
-const PAIR_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_PAIR_SECONDS ?? 2)
+const TRACING_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_ROUNDS ?? 9)
+const TRACING_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_SECONDS ?? 2)
+const SLICE_WARMUP_SECONDS = SMOKE ? 0 : 0.5
 const CONNECTIONS = 32
 
 // --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
@@ -88,52 +88,36 @@ async function measure(url: string, seconds: number, headers: Record<string, str
   return { rps: result.requests.average, p99: result.latency.p99, failures: result.non2xx + result.errors }
 }
 
-/** Every side once per round, the first side rotating, so drift on a shared machine hits all alike. */
-async function runRounds(path: string, sides: Record<string, string>, headers: Record<string, string> = {}) {
+/**
+ * Every side once per round, the first side rotating, so drift on a shared machine hits all alike. Each
+ * measured slice follows a short unmeasured one: a side that sat idle while the others ran starts cold
+ * (its CPU caches, its pool's connections), which would count against whichever side waits longest.
+ */
+async function runRounds(
+  path: string,
+  sides: Record<string, string>,
+  headers: Record<string, string> = {},
+  { rounds, seconds } = { rounds: ROUNDS, seconds: SECONDS },
+) {
   const names = Object.keys(sides)
   const samples: Record<string, Sample[]> = Object.fromEntries(names.map((name) => [name, []]))
   for (const name of names) await measure(`${sides[name]}${path}`, WARMUP_SECONDS, headers)
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     const order = names.map((_, index) => names[(index + round) % names.length] as string)
-    for (const name of order) samples[name]?.push(await measure(`${sides[name]}${path}`, SECONDS, headers))
-  }
-  return samples
-}
-
-/**
- * Each variant against the base in adjacent pairs, which of the two goes first alternating by round: the
- * ratio of a pair is taken seconds apart, not a round of every side apart. A few points separate the
- * tracing variants, less than a shared machine drifts over one round of five sides.
- */
-async function runPairs(
-  path: string,
-  base: string,
-  variants: Record<string, string>,
-  headers: Record<string, string> = {},
-) {
-  const names = Object.keys(variants)
-  const pairs: Record<string, { ours: Sample[]; base: Sample[] }> = Object.fromEntries(
-    names.map((name) => [name, { ours: [], base: [] }]),
-  )
-  for (const url of [base, ...Object.values(variants)])
-    await measure(`${url}${path}`, WARMUP_SECONDS, headers)
-  for (let round = 0; round < PAIR_ROUNDS; round++) {
-    for (const name of names) {
-      const pair = pairs[name] as { ours: Sample[]; base: Sample[] }
-      const measureBase = async () => pair.base.push(await measure(`${base}${path}`, PAIR_SECONDS, headers))
-      const measureOurs = async () =>
-        pair.ours.push(await measure(`${variants[name]}${path}`, PAIR_SECONDS, headers))
-      if (round % 2 === 0) await measureBase().then(measureOurs)
-      else await measureOurs().then(measureBase)
+    for (const name of order) {
+      await measure(`${sides[name]}${path}`, SLICE_WARMUP_SECONDS, headers)
+      samples[name]?.push(await measure(`${sides[name]}${path}`, seconds, headers))
     }
   }
-  return pairs
+  return samples
 }
 
 let failures = 0
 const rows: string[] = []
 
-function row(label: string, ours: string, a: Sample[], base: string, b: Sample[]) {
+function row(label: string, samples: Record<string, Sample[]>, ours: string, base: string) {
+  const a = samples[ours] ?? []
+  const b = samples[base] ?? []
   const ratios = a.map((sample, index) => sample.rps / (b[index]?.rps ?? Number.NaN))
   const ratio = median(ratios)
   const spread = `${(Math.min(...ratios) * 100).toFixed(0)}-${(Math.max(...ratios) * 100).toFixed(0)}`
@@ -144,11 +128,6 @@ function row(label: string, ours: string, a: Sample[], base: string, b: Sample[]
     ` | **${(ratio * 100).toFixed(1)} %** (${spread}) | p99 x${p99Ratio.toFixed(2)} |`
   rows.push(line)
   console.log(line)
-}
-
-/** A row of two sides of the same rounds. */
-function roundsRow(label: string, samples: Record<string, Sample[]>, ours: string, base: string) {
-  row(label, ours, samples[ours] ?? [], base, samples[base] ?? [])
 }
 
 function countFailures(samples: Record<string, Sample[]>) {
@@ -165,7 +144,7 @@ assertBuilt()
 const scratch = await createScratchDatabase(ADMIN_URL)
 try {
   console.log(
-    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side (tracing: ${PAIR_ROUNDS} pairs x ${PAIR_SECONDS} s) after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
+    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side (tracing: ${TRACING_ROUNDS} rounds x ${TRACING_SECONDS} s), each after ${SLICE_WARMUP_SECONDS} s unmeasured, after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
   )
   await migrate(scratch.url)
 
@@ -222,19 +201,9 @@ try {
     'service, tracing off': services.off.url,
   })
   countFailures(health)
-  roundsRow('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
-  roundsRow(
-    '`GET /healthz`: the service, tracing off, vs bare Fastify',
-    health,
-    'service, tracing off',
-    'bare',
-  )
-  roundsRow(
-    '`GET /healthz`: `createServer()` alone vs bare Fastify (finer)',
-    health,
-    'createServer()',
-    'bare',
-  )
+  row('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
+  row('`GET /healthz`: the service, tracing off, vs bare Fastify', health, 'service, tracing off', 'bare')
+  row('`GET /healthz`: `createServer()` alone vs bare Fastify (finer)', health, 'createServer()', 'bare')
 
   const listPath = '/preferences?limit=20'
   const list = await runRounds(
@@ -243,27 +212,25 @@ try {
     { cookie },
   )
   countFailures(list)
-  roundsRow(
-    'signed-in `GET /preferences?limit=20`: the service vs hand-written',
-    list,
-    'idle',
-    'hand-written',
-  )
-  roundsRow('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
+  row('signed-in `GET /preferences?limit=20`: the service vs hand-written', list, 'idle', 'hand-written')
+  row('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
 
-  const tracing = await runPairs(
+  // The tracing variants differ by a few points: more, shorter rounds of their own.
+  const tracing = await runRounds(
     listPath,
-    services.off.url,
-    { idle: services.idle.url, export: services.export.url, sampled: services.sampled.url },
+    {
+      off: services.off.url,
+      idle: services.idle.url,
+      export: services.export.url,
+      sampled: services.sampled.url,
+    },
     { cookie },
+    { rounds: TRACING_ROUNDS, seconds: TRACING_SECONDS },
   )
-  for (const [name, pair] of Object.entries(tracing))
-    countFailures({ [name]: pair.ours, [`off (paired with ${name})`]: pair.base })
-  const tracingRow = (label: string, name: keyof typeof tracing) =>
-    row(label, name, tracing[name]?.ours ?? [], 'off', tracing[name]?.base ?? [])
-  tracingRow('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', 'idle')
-  tracingRow('tracing: exporting 100 % to a loopback OTLP sink vs off', 'export')
-  tracingRow('tracing: exporting at 1 % sampling vs off', 'sampled')
+  countFailures(tracing)
+  row('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', tracing, 'idle', 'off')
+  row('tracing: exporting 100 % to a loopback OTLP sink vs off', tracing, 'export', 'off')
+  row('tracing: exporting at 1 % sampling vs off', tracing, 'sampled', 'off')
 
   const loadedRss = Object.fromEntries(
     Object.entries(services).map(([name, service]) => [name, rssMiB(service.child)]),
