@@ -30,6 +30,15 @@ const SECONDS = SMOKE ? 6 : Number(process.env.BENCH_SOAK_SECONDS ?? 600)
 const SAMPLE_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 30)
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 400)
 const CONNECTIONS = 8
+// The load signs in once: its access cookie lives 15 minutes (the auth default), after which every
+// signed-in request is a 401. A longer soak would measure the error path, so it is refused up front.
+const MAX_SECONDS = 840
+if (!(SECONDS > 0 && SECONDS <= MAX_SECONDS)) {
+  console.error(
+    `BENCH_SOAK_SECONDS must be between 1 and ${MAX_SECONDS} (the soak's access cookie lives 15 minutes); got ${process.env.BENCH_SOAK_SECONDS}`,
+  )
+  process.exit(1)
+}
 
 /** Least-squares slope of y over x. */
 function slope(points: { x: number; y: number }[]): number {
