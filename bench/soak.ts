@@ -19,7 +19,7 @@ import {
 /**
  * Does the service as production starts it keep its memory under steady load? apps/notifications, started
  * with its Dockerfile's CMD and exporting every span to a loopback OTLP sink, serves a steady mix for
- * BENCH_SOAK_SECONDS (default 600): a signed-in list, a create with a fresh Idempotency-Key (a row, an
+ * BENCH_SOAK_SECONDS (default 600, at most 840): a signed-in list, a create with a fresh Idempotency-Key (a row, an
  * idempotency record, a span tree each) and a probe, at BENCH_SOAK_RATE requests a second in all. RSS is
  * read every BENCH_SOAK_SAMPLE_SECONDS; after a warm-up of a third of the run (the heap grows to its working
  * size), the least-squares slope (MiB a minute) and the growth from the end of the warm-up to the end are printed. It asserts no figure: it
