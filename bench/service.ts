@@ -1,16 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, readFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { makeCompileCache } from '@shipshape/bundle'
 import { getFreePort } from '@shipshape/testing'
 
 /**
  * What the benches share: apps/notifications started as its Dockerfile's CMD starts it (built dist/, the
- * CMD's arguments read from the Dockerfile, APP_ENV=production, PostgreSQL migrated first with
- * dist/migrate.js), child processes that are all stopped at the end, RSS read from /proc, and one signed-in
- * account with preferences to list.
+ * CMD's arguments read from the Dockerfile, APP_ENV=production, Node's compile cache made as the image's
+ * build stage makes it, PostgreSQL migrated first with dist/migrate.js), child processes that are all
+ * stopped at the end, RSS read from /proc, and one signed-in account with preferences to list.
  */
 export const serviceDir = fileURLToPath(new URL('../apps/notifications/', import.meta.url))
 export const benchDir = fileURLToPath(new URL('.', import.meta.url))
@@ -55,8 +57,9 @@ export function stop(child: ChildProcess): Promise<unknown> {
   return exited
 }
 
-export function stopAll(): Promise<unknown> {
-  return Promise.all(children.map(stop))
+export async function stopAll(): Promise<void> {
+  await Promise.all(children.map(stop))
+  if (compileCache !== undefined) rmSync(compileCache, { recursive: true, force: true })
 }
 
 export async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
@@ -79,8 +82,31 @@ export function rssMiB(child: ChildProcess): number {
 
 // --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
 
+let compileCache: string | undefined
+
+/**
+ * Node's compile cache of the built service, made as the image's build stage makes it (`shipshape-compile-cache`
+ * with the CMD's arguments), for the starts to use as the image's `NODE_COMPILE_CACHE` does. Removed by
+ * `stopAll`.
+ */
+export async function prepareCompileCache(): Promise<number> {
+  const directory = mkdtempSync(join(tmpdir(), 'bench-compile-cache-'))
+  compileCache = directory
+  const made = await makeCompileCache({
+    dir: serviceDir,
+    args: dockerCmd,
+    cacheDir: join(directory, 'cache'),
+  })
+  return made.modules
+}
+
 function serviceEnv(databaseUrl: string, port: number): Record<string, string> {
+  const cache: Record<string, string> =
+    compileCache === undefined
+      ? {}
+      : { NODE_COMPILE_CACHE: join(compileCache, 'cache'), NODE_COMPILE_CACHE_PORTABLE: '1' }
   return {
+    ...cache,
     APP_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -136,11 +162,20 @@ export interface Service {
   coldMs: number
 }
 
-/** Starts the service with the CMD's arguments; `env` adds or overrides (the tracing variant). */
-export async function startService(databaseUrl: string, env: Record<string, string>): Promise<Service> {
+/**
+ * Starts the service with the CMD's arguments; `env` adds or overrides (the tracing variant), and a variable
+ * it sets to `undefined` is left out (`NODE_COMPILE_CACHE`: a start without the cache).
+ */
+export async function startService(
+  databaseUrl: string,
+  env: Record<string, string | undefined>,
+): Promise<Service> {
   const port = await getFreePort()
   const started = performance.now()
-  const child = startChild(dockerCmd, { cwd: serviceDir, env: { ...serviceEnv(databaseUrl, port), ...env } })
+  const merged = Object.entries({ ...serviceEnv(databaseUrl, port), ...env }).filter(
+    (pair): pair is [string, string] => pair[1] !== undefined,
+  )
+  const child = startChild(dockerCmd, { cwd: serviceDir, env: Object.fromEntries(merged) })
   child.stdout?.resume()
   const url = `http://127.0.0.1:${port}`
   await waitFor(`${url}/readyz`)

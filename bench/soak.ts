@@ -9,6 +9,7 @@ import {
   dockerCmd,
   load,
   migrate,
+  prepareCompileCache,
   rssMiB,
   signUpAndSeed,
   startChild,
@@ -62,6 +63,9 @@ try {
     `soak: node ${dockerCmd.join(' ')}, exporting every span; ${SECONDS} s at ${RATE} req/s over ${CONNECTIONS} connections${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
   )
   await migrate(scratch.url)
+  console.log(
+    `compile cache: ${await prepareCompileCache()} modules, made as the image's build stage makes it`,
+  )
   const sink = startChild(['otlp-sink.ts'], { cwd: benchDir })
   const sinkLines = createInterface({ input: sink.stdout as NodeJS.ReadableStream })
   const [sinkLine] = (await once(sinkLines, 'line')) as [string]

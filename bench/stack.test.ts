@@ -14,6 +14,7 @@ const ROWS = [
   'cold start, tracing off',
   'cold start, preload, no endpoint',
   'cold start, exporting',
+  'cold start, exporting, no compile cache',
   'cold start, hand-written Fastify + pg + jose',
   'RSS, service idle',
 ]
@@ -30,6 +31,7 @@ it('runs every row of the stack bench in smoke mode, with only 2xx answers', () 
   const output = `${result.stdout}\n${result.stderr}`
   expect(result.status, output).toBe(0)
   for (const label of ROWS) expect(result.stdout).toContain(`| ${label} |`)
+  expect(result.stdout).toMatch(/^compile cache: [1-9]\d* modules/m)
   // The built service is a bundle: its request spans and its pg spans both reach the collector.
   expect(result.stdout).toMatch(
     /scopes: @shipshape\/telemetry in [1-9]\d*, @opentelemetry\/instrumentation-pg in [1-9]\d*/,

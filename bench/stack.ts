@@ -12,6 +12,7 @@ import {
   JWT_SECRET,
   load,
   migrate,
+  prepareCompileCache,
   rssMiB,
   type Service,
   signUpAndSeed,
@@ -147,23 +148,29 @@ try {
     `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side (tracing: ${TRACING_ROUNDS} rounds x ${TRACING_SECONDS} s), each after ${SLICE_WARMUP_SECONDS} s unmeasured, after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
   )
   await migrate(scratch.url)
+  console.log(
+    `compile cache: ${await prepareCompileCache()} modules, made as the image's build stage makes it`,
+  )
 
   const sink = startChild(['otlp-sink.ts'], { cwd: benchDir })
   const sinkLines = createInterface({ input: sink.stdout as NodeJS.ReadableStream })
   const [sinkLine] = (await once(sinkLines, 'line')) as [string]
   sinkUrl = (JSON.parse(sinkLine) as { url: string }).url
 
-  // Cold start: spawn to the first /readyz 200, the variants alternating, median of COLD_RUNS.
-  const cold: Record<string, number[]> = { 'tracing off': [], 'preload, no endpoint': [], exporting: [] }
+  // Cold start: spawn to the first /readyz 200, the variants alternating, median of COLD_RUNS. Each with the
+  // image's compile cache, and exporting once more without it (what the cache buys).
+  const coldStarts = {
+    'tracing off': variantEnv('off'),
+    'preload, no endpoint': variantEnv('idle'),
+    exporting: variantEnv('export'),
+    'exporting, no compile cache': { ...variantEnv('export'), NODE_COMPILE_CACHE: undefined },
+  }
+  const cold: Record<string, number[]> = {}
   const coldBaseline: number[] = []
   for (let run = 0; run < COLD_RUNS; run++) {
-    for (const [name, variant] of [
-      ['tracing off', 'off'],
-      ['preload, no endpoint', 'idle'],
-      ['exporting', 'export'],
-    ] as const) {
-      const service = await startService(variant, scratch.url)
-      cold[name]?.push(service.coldMs)
+    for (const [name, env] of Object.entries(coldStarts)) {
+      const service = await startWith(scratch.url, env)
+      ;(cold[name] ??= []).push(service.coldMs)
       await stop(service.child)
     }
     const baseline = await startBaselines(scratch.url)

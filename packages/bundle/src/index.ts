@@ -5,3 +5,10 @@ export {
   bundleService,
   RUNTIME_PACKAGES,
 } from './bundle-service.ts'
+export {
+  CompileCacheError,
+  type CompileCacheOptions,
+  type CompileCacheResult,
+  DEFAULT_CACHE_DIR,
+  makeCompileCache,
+} from './compile-cache.ts'

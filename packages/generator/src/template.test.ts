@@ -101,6 +101,34 @@ describe('the service Dockerfile (read statically: no Docker engine in the test 
     )
   })
 
+  it("ships Node's compile cache, made with the CMD's own arguments as its USER, where NODE_COMPILE_CACHE names it", () => {
+    const cmd = runtime.find((i) => i.keyword === 'CMD')
+    const [node, ...cmdArgs] = JSON.parse(cmd?.args ?? '[]') as string[]
+    expect(node).toBe('node')
+    const making = build.find((i) => i.keyword === 'RUN' && i.args.includes('shipshape-compile-cache'))
+    const [, madeWith = ''] = making?.args.split(' -- ') ?? []
+    expect(madeWith.split(/\s+/)).toEqual(cmdArgs)
+    expect(making?.args).toContain('--dir /deploy')
+    // Node keeps a cache per user id: it is made as the user the image runs as.
+    const user = runtime.find((i) => i.keyword === 'USER')?.args
+    expect(making?.args).toContain(`--user ${user} --`)
+    // After the deploy it caches, and before the runtime stage copies it.
+    expect(build.indexOf(making as (typeof build)[number])).toBeGreaterThan(
+      indexOf(build, (i) => /\bdeploy --legacy --prod \/deploy\b/.test(i.args)),
+    )
+    expect(runtime).toContainEqual({
+      keyword: 'COPY',
+      args: '--from=build /deploy/.node-compile-cache ./.node-compile-cache',
+    })
+    const env = runtime
+      .filter((i) => i.keyword === 'ENV')
+      .flatMap((i) => i.args.split(/\s+/))
+      .map((pair) => pair.split('='))
+    expect(env).toContainEqual(['NODE_COMPILE_CACHE', '/app/.node-compile-cache'])
+    expect(env).toContainEqual(['NODE_COMPILE_CACHE_PORTABLE', '1'])
+    expect(runtime).toContainEqual({ keyword: 'WORKDIR', args: '/app' })
+  })
+
   it('stops on SIGTERM and says how long the drain needs: longer than SHUTDOWN_GRACE_MS', () => {
     expect(runtime).toContainEqual({ keyword: 'STOPSIGNAL', args: 'SIGTERM' })
     const text = readFileSync(join(template.dir, 'Dockerfile'), 'utf8')
