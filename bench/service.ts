@@ -182,18 +182,29 @@ export async function startService(
   return { child, url, coldMs: performance.now() - started }
 }
 
-/** One account with `count` preferences; returns its session cookie. */
-export async function signUpAndSeed(origin: string, count: number): Promise<string> {
-  const signup = await fetch(`${origin}/auth/signup`, {
+const account = { email: 'bench@example.com', password }
+
+async function authenticate(origin: string, path: string, expected: number): Promise<string> {
+  const response = await fetch(`${origin}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin },
-    body: JSON.stringify({ email: 'bench@example.com', password }),
+    body: JSON.stringify(account),
   })
-  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}`)
-  const cookie = signup.headers
+  if (response.status !== expected) throw new Error(`${path} answered ${response.status}`)
+  return response.headers
     .getSetCookie()
     .map((each) => each.split(';')[0])
     .join('; ')
+}
+
+/** Signs the bench's account in again (after `signUpAndSeed`); returns its new session cookie. */
+export function signIn(origin: string): Promise<string> {
+  return authenticate(origin, '/auth/login', 200)
+}
+
+/** One account with `count` preferences; returns its session cookie. */
+export async function signUpAndSeed(origin: string, count: number): Promise<string> {
+  const cookie = await authenticate(origin, '/auth/signup', 201)
   for (let index = 0; index < count; index++) {
     const created = await fetch(`${origin}/preferences`, {
       method: 'POST',
