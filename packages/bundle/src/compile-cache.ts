@@ -109,15 +109,17 @@ async function compileInto(
   })
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]
   if (signal !== null)
-    throw new CompileCacheError(`loading the entry point did not finish in ${timeoutMs} ms (${signal})`)
+    throw new CompileCacheError(
+      `loading the entry point was stopped by ${signal} (it may take ${timeoutMs} ms):\n${stderr.trim()}`.trim(),
+    )
   if (code !== 0)
     throw new CompileCacheError(`node could not load the entry point (exit ${code}):\n${stderr.trim()}`)
 }
 
 /**
  * Node writes its files for their owner alone (0600); the image's COPY gives them to root and keeps the mode,
- * so the runtime user could not read them. The cache is compiled code the image holds anyway: readable by all,
- * written by none but root.
+ * so the runtime user could not read them. The cache is compiled code the image holds anyway: readable by all
+ * (and, once copied, root's).
  */
 async function makeReadable(cache: string): Promise<void> {
   await chmod(cache, 0o755)
