@@ -165,12 +165,12 @@ try {
     exporting: variantEnv('export'),
     'exporting, no compile cache': { ...variantEnv('export'), NODE_COMPILE_CACHE: undefined },
   }
-  const cold: Record<string, number[]> = {}
+  const cold: Record<string, number[]> = Object.fromEntries(Object.keys(coldStarts).map((name) => [name, []]))
   const coldBaseline: number[] = []
   for (let run = 0; run < COLD_RUNS; run++) {
     for (const [name, env] of Object.entries(coldStarts)) {
       const service = await startWith(scratch.url, env)
-      ;(cold[name] ??= []).push(service.coldMs)
+      cold[name]?.push(service.coldMs)
       await stop(service.child)
     }
     const baseline = await startBaselines(scratch.url)
