@@ -25,7 +25,7 @@ import {
  * idempotency record, a span tree each) and a probe, at BENCH_SOAK_RATE requests a second in all. RSS is
  * read every BENCH_SOAK_SAMPLE_SECONDS; after a warm-up of a third of the run (the heap grows to its working
  * size), the least-squares slope (MiB a minute) and the growth from the end of the warm-up to the end are printed. It asserts no figure: it
- * exits 1 only on a non-2xx answer. BENCH_SMOKE=1: 6 s, sampled every second (a check that it runs).
+ * exits 1 only on a non-2xx answer or a service that exits mid-run. BENCH_SMOKE=1: 6 s, sampled every second (a check that it runs).
  */
 const SMOKE = process.env.BENCH_SMOKE === '1'
 const SECONDS = SMOKE ? 6 : Number(process.env.BENCH_SOAK_SECONDS ?? 600)
@@ -89,7 +89,15 @@ try {
 
   const started = performance.now()
   const samples: { minute: number; rss: number }[] = []
+  // A service that dies mid-run is the soak's finding, not a crash of the soak: said once, and a failure.
+  let exited: string | undefined
+  const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+    exited = `the service exited during the soak (${signal ?? `exit ${code}`})`
+    console.error(exited)
+  }
+  service.child.once('exit', onExit)
   const sampler = setInterval(() => {
+    if (exited !== undefined) return
     samples.push({ minute: (performance.now() - started) / 60_000, rss: rssMiB(service.child) })
   }, SAMPLE_SECONDS * 1000)
 
@@ -127,7 +135,8 @@ try {
   })
   clearInterval(sampler)
   clearInterval(signingIn)
-  failures = result.non2xx + result.errors
+  service.child.off('exit', onExit)
+  failures = result.non2xx + result.errors + (exited === undefined ? 0 : 1)
 
   const warmedUp = samples.filter((sample) => sample.minute * 60 >= SECONDS / 3)
   console.log(`\n| minute | RSS (MiB) |\n|---|---|\n| ready, before load | ${ready.toFixed(0)} |`)
