@@ -1,21 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import {
-  chmodSync,
-  copyFileSync,
-  cpSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
-import { constants, tmpdir } from 'node:os'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { constants } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getFreePort } from '@shipshape/testing'
+import { rehearseImage, runInWorkspace } from '@shipshape/testing/image'
 import pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { runCli } from '../test/run-cli.ts'
@@ -117,86 +107,20 @@ it('generates a service that installs, typechecks, passes its tests on PostgreSQ
   expect(await waitForExit(server)).toBe(0)
 }, 300_000)
 
-/** The Dockerfile as instructions: continuation lines joined, comments dropped, split into stages. */
-function readStages(text: string): { keyword: string; args: string }[][] {
-  const stages: { keyword: string; args: string }[][] = []
-  for (const line of text.replaceAll(/\\\n/g, ' ').split('\n')) {
-    const trimmed = line.trim()
-    if (trimmed === '' || trimmed.startsWith('#')) continue
-    const [keyword = '', ...rest] = trimmed.split(/\s+/)
-    if (keyword === 'FROM') stages.push([])
-    stages.at(-1)?.push({ keyword, args: rest.join(' ') })
-  }
-  return stages
-}
-
-// No Docker engine here: the image's steps are taken from the Dockerfile and run on this machine, the build
-// stage's in the workspace (its install is done already) with /deploy in a temporary directory, the runtime
-// stage's COPY, ENV and CMD with /app in another, as its USER. A step that names a file the build did not
-// make fails here, and so does a compile cache the runtime user does not read.
+// No Docker engine here: the image's steps are taken from the Dockerfile and run on this machine
+// (`rehearseImage`): the build stage's in the workspace (its install is done already) with /deploy in a
+// temporary directory, the runtime stage's COPY, ENV and CMD with /app in another, as its USER. A step that
+// names a file the build did not make fails here, and so does a compile cache the runtime user does not read.
 it("builds the image's contents as its Dockerfile does, and they start as its CMD starts them", async () => {
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: bash tooling/scripts/test.sh starts PostgreSQL')
-  const [build = [], runtime = []] = readStages(readFileSync(join(serviceDir, 'Dockerfile'), 'utf8'))
-  const scratch = mkdtempSync(join(tmpdir(), `${name}-image-`))
-  const deployDir = join(scratch, 'deploy')
-  const appDir = join(scratch, 'app')
-  const inApp = (value: string) => value.replaceAll(/(^|[\s=])\/app\b/g, `$1${appDir}`)
+  const image = rehearseImage({ dockerfile: join(serviceDir, 'Dockerfile'), run: runInWorkspace(root) })
   try {
-    const sources = build.findIndex((i) => i.keyword === 'COPY' && i.args === '. .')
-    const steps = build
-      .slice(sources + 1)
-      .filter((i) => i.keyword === 'RUN' && !/\bpnpm install\b/.test(i.args))
-    expect(steps.map((step) => step.args.split(' ').slice(0, 4).join(' '))).toEqual([
-      `pnpm --filter "${name}..." run`,
-      `pnpm --filter ${name} deploy`,
-      `pnpm --filter ${name} exec`,
-    ])
-    // The runtime user, as USER names it; not root, the test takes its own (it cannot become another).
-    const [uid = 0, gid = 0] = (runtime.find((i) => i.keyword === 'USER')?.args ?? '').split(':').map(Number)
-    const user =
-      process.getuid?.() === 0 ? { uid, gid } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
-    // A node that user can run, as the image's is (this one may be under root's home).
-    const bin = join(scratch, 'bin')
-    mkdirSync(bin)
-    try {
-      linkSync(process.execPath, join(bin, 'node'))
-    } catch {
-      copyFileSync(process.execPath, join(bin, 'node'))
-    }
-    chmodSync(scratch, 0o755)
-    const stepEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` }
-    for (const step of steps) {
-      const command = step.args
-        .replaceAll('/deploy', deployDir)
-        .replace(/--user \d+:\d+/, `--user ${user.uid}:${user.gid}`)
-      execFileSync('sh', ['-c', command], { cwd: root, env: stepEnv, stdio: 'pipe' })
-    }
-
-    const env: Record<string, string> = {}
-    for (const instruction of runtime) {
-      if (instruction.keyword === 'COPY') {
-        const [from, source = '', target = ''] = instruction.args.split(' ')
-        expect(from).toBe('--from=build')
-        const made = source.replace(/^\/deploy/, deployDir)
-        expect(existsSync(made), `${source}: the build stage did not make it`).toBe(true)
-        // As COPY does: pnpm's relative symlinks stay relative.
-        cpSync(made, join(appDir, target), { recursive: true, verbatimSymlinks: true })
-      }
-      if (instruction.keyword === 'ENV')
-        for (const pair of instruction.args.split(' ')) {
-          const [key = '', value = ''] = pair.split('=')
-          env[key] = inApp(value)
-        }
-    }
-    const [command, ...args] = JSON.parse(runtime.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[]
-    expect(command).toBe('node')
-
     await runAdmin(`CREATE DATABASE ${serviceDatabase}_image`)
     const imageUrl = new URL(databaseUrl)
     imageUrl.pathname = `/${serviceDatabase}_image`
     const imagePort = await getFreePort()
-    const runEnv = {
-      ...env,
+    const env = {
+      ...image.env,
       PATH: process.env.PATH,
       HOST: '127.0.0.1',
       PORT: String(imagePort),
@@ -207,10 +131,10 @@ it("builds the image's contents as its Dockerfile does, and they start as its CM
       // Node's own account of the compile cache, on stderr.
       NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
     }
+    const options = { cwd: image.appDir, env, ...image.user }
     // The migration job, as the Dockerfile's comment runs it.
-    const node = join(bin, 'node')
-    execFileSync(node, ['dist/migrate.js'], { cwd: appDir, env: runEnv, stdio: 'pipe', ...user })
-    const server = spawn(node, args, { cwd: appDir, env: runEnv, stdio: ['ignore', 'pipe', 'pipe'], ...user })
+    execFileSync(image.node, ['dist/migrate.js'], { ...options, stdio: 'pipe' })
+    const server = spawn(image.node, image.args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
     server.stderr?.on('data', (chunk) => {
       stderr += chunk
@@ -222,9 +146,10 @@ it("builds the image's contents as its Dockerfile does, and they start as its CM
       server.kill('SIGTERM')
     }
     expect(await waitForExit(server)).toBe(0)
-    expect(stderr).toContain(`V8 code cache for ESM file://${join(appDir, 'dist', 'server.js')} was accepted`)
+    const bundle = `file://${join(image.appDir, 'dist', 'server.js')}`
+    expect(stderr).toContain(`V8 code cache for ESM ${bundle} was accepted`)
   } finally {
-    rmSync(scratch, { recursive: true, force: true })
+    image.remove()
     await runAdmin(`DROP DATABASE IF EXISTS ${serviceDatabase}_image WITH (FORCE)`)
   }
 }, 300_000)

@@ -1,9 +1,12 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { publishWorkspace, type Registry, startRegistry } from '@shipshape/registry'
 import { createScratchDatabase, getFreePort, type ScratchDatabase } from '@shipshape/testing'
+import { rehearseImage } from '@shipshape/testing/image'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishNextRelease } from './next-release.ts'
 import {
@@ -159,6 +162,61 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
     })
     expect(created.status, await created.clone().text()).toBe(201)
     expect(await interrupt(service)).toBe(0)
+  })
+
+  // No Docker engine here: the Dockerfile's steps, run in the user's workspace (`rehearseImage`): the
+  // published packages' bins (`shipshape-compile-cache`), pnpm deploy's output, the runtime's COPY, ENV and
+  // CMD as its USER, and the compile cache that user reads.
+  it("builds the image's contents as billing's Dockerfile does; they start as its CMD starts them, compiled", async () => {
+    const image = rehearseImage({
+      dockerfile: join(platform, 'apps/billing/Dockerfile'),
+      run: (command, bin) => {
+        const step = sh(
+          machine,
+          platform,
+          `source tooling/scripts/bootstrap.sh >/dev/null && export PATH="${bin}:$PATH" && ${command}`,
+        )
+        if (step.status !== 0) throw new Error(`${command}\n${step.stdout}${step.stderr}`)
+      },
+    })
+    try {
+      const port = await getFreePort()
+      const env = {
+        ...image.env,
+        PATH: '/usr/bin:/bin',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: await createDatabase(),
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+        AUTH_ORIGINS: `http://127.0.0.1:${port}`,
+        // Node's own account of the compile cache, on stderr.
+        NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+      }
+      const options = { cwd: image.appDir, env, ...image.user }
+      execFileSync(image.node, ['dist/migrate.js'], { ...options, stdio: 'pipe' })
+      const service = spawn(image.node, image.args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] })
+      let stderr = ''
+      service.stderr?.on('data', (chunk) => {
+        stderr += chunk
+      })
+      const deadline = Date.now() + 30_000
+      let ready = 0
+      while (ready !== 200 && Date.now() < deadline && service.exitCode === null) {
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (response) => response.status,
+          () => 0,
+        )
+        if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      service.kill('SIGTERM')
+      const [code] = await once(service, 'exit')
+      expect({ ready, code }, stderr.slice(-4000)).toEqual({ ready: 200, code: 0 })
+      const bundle = `file://${join(image.appDir, 'dist', 'server.js')}`
+      expect(stderr).toContain(`V8 code cache for ESM ${bundle} was accepted`)
+    } finally {
+      image.remove()
+    }
   })
 
   it('a second workspace on the same machine (warm store and toolchain) is quicker to its first 200', () => {

@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process'
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface DockerInstruction {
+  keyword: string
+  args: string
+}
+
+/** A Dockerfile as instructions: continuation lines joined, comments dropped, one list per stage. */
+export function readDockerStages(text: string): DockerInstruction[][] {
+  const stages: DockerInstruction[][] = []
+  for (const line of text.replaceAll(/\\\n/g, ' ').split('\n')) {
+    const trimmed = line.trim()
+    if (trimmed === '' || trimmed.startsWith('#')) continue
+    const [keyword = '', ...rest] = trimmed.split(/\s+/)
+    if (keyword.toUpperCase() === 'FROM') stages.push([])
+    stages.at(-1)?.push({ keyword: keyword.toUpperCase(), args: rest.join(' ') })
+  }
+  return stages
+}
+
+export interface ImageRehearsalOptions {
+  /** The service's Dockerfile: a build stage (`COPY . .`, then `RUN`s into `/deploy`) and a runtime stage. */
+  dockerfile: string
+  /**
+   * Runs one of the build stage's `RUN` lines (with `/deploy` already replaced) in the workspace, as the
+   * build stage would; `bin` holds a `node` the runtime user can run, to put first on `PATH`.
+   */
+  run: (command: string, bin: string) => void
+  /** Build-stage steps to leave out (the workspace is installed already): default `pnpm install`. */
+  skip?: RegExp
+}
+
+export interface ImageRehearsal {
+  /** The runtime stage's files, as its `COPY --from=build` lines put them (`/app`). */
+  appDir: string
+  /** The build stage's `/deploy`. */
+  deployDir: string
+  /** The runtime stage's `ENV`, with `/app` replaced by `appDir`. */
+  env: Record<string, string>
+  /** The `CMD`'s arguments after `node`. */
+  args: string[]
+  /** The runtime `USER`, or this process's user when it cannot become another (not root). */
+  user: { uid: number; gid: number }
+  /** A `node` that user can run (a hard link to, or a copy of, this one). */
+  node: string
+  /** Removes every file the rehearsal made. */
+  remove(): void
+}
+
+/**
+ * The image's steps without a Docker engine: the build stage's `RUN` lines after `COPY . .` (but the
+ * install), with `/deploy` in a temporary directory, then the runtime stage's `COPY --from=build` lines into
+ * another (symlinks kept as they are, as `COPY` keeps them), its `ENV`, `CMD` and `USER`. Start the result with
+ * `spawn(node, args, { cwd: appDir, env: { ...env, ... }, ...user })`. Throws when a `COPY` names a file the
+ * build did not make, or the stages are not the shape above.
+ */
+export function rehearseImage(options: ImageRehearsalOptions): ImageRehearsal {
+  const [build = [], runtime = []] = readDockerStages(readFileSync(options.dockerfile, 'utf8'))
+  const scratch = mkdtempSync(join(tmpdir(), 'image-'))
+  // The runtime user must reach everything the image holds (mkdtemp makes the directory 0700).
+  chmodSync(scratch, 0o755)
+  const deployDir = join(scratch, 'deploy')
+  const appDir = join(scratch, 'app')
+  const bin = join(scratch, 'bin')
+  const remove = () => rmSync(scratch, { recursive: true, force: true })
+  try {
+    const [uid = 0, gid = 0] = (find(runtime, 'USER') ?? '0:0').split(':').map(Number)
+    const root = process.getuid?.() === 0
+    const user = root ? { uid, gid } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
+    mkdirSync(bin)
+    const node = join(bin, 'node')
+    try {
+      linkSync(process.execPath, node)
+    } catch {
+      copyFileSync(process.execPath, node)
+    }
+
+    const sources = build.findIndex((i) => i.keyword === 'COPY' && i.args === '. .')
+    if (sources < 0) throw new Error('the build stage has no `COPY . .`')
+    const skip = options.skip ?? /\bpnpm install\b/
+    for (const step of build.slice(sources + 1))
+      if (step.keyword === 'RUN' && !skip.test(step.args))
+        options.run(
+          step.args
+            .replaceAll('/deploy', deployDir)
+            .replace(/--user \d+:\d+/, `--user ${user.uid}:${user.gid}`),
+          bin,
+        )
+
+    const env: Record<string, string> = {}
+    for (const instruction of runtime) {
+      if (instruction.keyword === 'COPY') {
+        const [from, source = '', target = ''] = instruction.args.split(/\s+/)
+        if (from !== '--from=build' || !source.startsWith('/deploy'))
+          throw new Error(`a runtime COPY this rehearsal does not know: COPY ${instruction.args}`)
+        const made = source.replace(/^\/deploy/, deployDir)
+        if (!existsSync(made))
+          throw new Error(`COPY ${instruction.args}: the build stage did not make ${source}`)
+        cpSync(made, join(appDir, target), { recursive: true, verbatimSymlinks: true })
+      }
+      if (instruction.keyword === 'ENV')
+        for (const pair of instruction.args.split(/\s+/)) {
+          const [key = '', value = ''] = pair.split('=')
+          env[key] = value.replace(/^\/app(?=\/|$)/, appDir)
+        }
+    }
+    const cmd = find(runtime, 'CMD')
+    if (cmd === undefined) throw new Error('the runtime stage has no CMD')
+    const [command, ...args] = JSON.parse(cmd) as string[]
+    if (command !== 'node') throw new Error(`the CMD runs ${command}, not node`)
+    return { appDir, deployDir, env, args, user, node, remove }
+  } catch (error) {
+    remove()
+    throw error
+  }
+}
+
+function find(stage: DockerInstruction[], keyword: string): string | undefined {
+  return stage.findLast((instruction) => instruction.keyword === keyword)?.args
+}
+
+/** `execFileSync('sh', ['-c', command])` in `cwd` with `bin` first on `PATH`: `run` for a plain workspace. */
+export function runInWorkspace(cwd: string): (command: string, bin: string) => void {
+  return (command, bin) => {
+    execFileSync('sh', ['-c', command], {
+      cwd,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+      stdio: 'pipe',
+    })
+  }
+}
