@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runBin } from '../test/run-bin.ts'
 import { BundleError, bundleService } from './bundle-service.ts'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
@@ -148,20 +149,7 @@ describe('bundleService', () => {
 })
 
 describe('shipshape-bundle', () => {
-  const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
-  const run = (args: string[]) => {
-    try {
-      const stdout = execFileSync(process.execPath, ['--conditions=@shipshape/source', cli, ...args], {
-        cwd: packageDir,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      return { code: 0, stdout, stderr: '' }
-    } catch (error) {
-      const failed = error as { status: number; stdout: string; stderr: string }
-      return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr }
-    }
-  }
+  const run = (args: string[]) => runBin('cli.ts', args, packageDir)
 
   it('bundles and says what it left out', () => {
     const result = run(['--entry', 'test/fixture-service.mjs', '--outfile', join(outDir, 'cli.js')])

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
+import { runCli } from './_run-cli.ts'
 import { BundleError, bundleService } from './bundle-service.ts'
 
 const USAGE = `Usage: shipshape-bundle [--entry dist/server.js] [--outfile <path>] [--external <package>]...
@@ -35,17 +36,4 @@ async function main(): Promise<number> {
   return 0
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    // A bad flag or a refused bundle: the message says what to do; anything else keeps its stack.
-    const expected =
-      error instanceof BundleError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    process.stderr.write(
-      `shipshape-bundle: ${expected ? (error as Error).message : String((error as Error).stack)}\n`,
-    )
-    process.exitCode = 1
-  },
-)
+runCli('shipshape-bundle', main, BundleError)

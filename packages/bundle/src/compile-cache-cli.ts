@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
+import { runCli } from './_run-cli.ts'
 import { CompileCacheError, DEFAULT_CACHE_DIR, makeCompileCache } from './compile-cache.ts'
 
 const USAGE = `Usage: shipshape-compile-cache [--dir <service>] [--user <uid>:<gid>] [--cache-dir ${DEFAULT_CACHE_DIR}] -- <CMD's node arguments>
@@ -47,16 +48,4 @@ async function main(): Promise<number> {
   return 0
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    const expected =
-      error instanceof CompileCacheError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    process.stderr.write(
-      `shipshape-compile-cache: ${expected ? (error as Error).message : String((error as Error).stack)}\n`,
-    )
-    process.exitCode = 1
-  },
-)
+runCli('shipshape-compile-cache', main, CompileCacheError)

@@ -1,11 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import {
   chmodSync,
-  copyFileSync,
   cpSync,
   existsSync,
-  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -17,8 +15,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { linkNode } from '@shipshape/testing/image'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runBin } from '../test/run-bin.ts'
 import { bundleService } from './bundle-service.ts'
 import { CompileCacheError, makeCompileCache } from './compile-cache.ts'
 
@@ -168,20 +168,7 @@ describe('makeCompileCache', () => {
 })
 
 describe('shipshape-compile-cache', () => {
-  const cli = fileURLToPath(new URL('./compile-cache-cli.ts', import.meta.url))
-  const run = (args: string[], cwd: string, node = process.execPath) => {
-    try {
-      const stdout = execFileSync(node, ['--conditions=@shipshape/source', cli, ...args], {
-        cwd,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      return { code: 0, stdout, stderr: '' }
-    } catch (error) {
-      const failed = error as { status: number; stdout: string; stderr: string }
-      return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr }
-    }
-  }
+  const run = (args: string[], cwd: string, node?: string) => runBin('compile-cache-cli.ts', args, cwd, node)
 
   it('makes the cache of the service in --dir and says how many modules it holds', () => {
     const dir = serviceDir('cli')
@@ -204,13 +191,8 @@ describe('shipshape-compile-cache', () => {
     }
     // A node the image's user can run, as the image's is (this one may be under root's home).
     const bin = mkdtempSync(join(tmpdir(), 'compile-cache-node-'))
-    const node = join(bin, 'node')
-    try {
-      linkSync(process.execPath, node)
-    } catch {
-      copyFileSync(process.execPath, node)
-    }
     chmodSync(bin, 0o755)
+    const node = linkNode(bin)
     try {
       const made = run(
         ['--dir', dir, '--user', '1000:1000', '--', ...PRELOAD, 'dist/server.js'],

@@ -81,12 +81,7 @@ export function rehearseImage(options: ImageRehearsalOptions): ImageRehearsal {
     const root = process.getuid?.() === 0
     const user = root ? { uid, gid } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }
     mkdirSync(bin)
-    const node = join(bin, 'node')
-    try {
-      linkSync(process.execPath, node)
-    } catch {
-      copyFileSync(process.execPath, node)
-    }
+    const node = linkNode(bin)
 
     const sources = build.findIndex((i) => i.keyword === 'COPY' && i.args === '. .')
     if (sources < 0) throw new Error('the build stage has no `COPY . .`')
@@ -126,6 +121,20 @@ export function rehearseImage(options: ImageRehearsalOptions): ImageRehearsal {
     remove()
     throw error
   }
+}
+
+/**
+ * `dir/node`: this process's `node` as a hard link (a copy across file systems), so another user can run it
+ * where this one lives under a home only its owner may enter.
+ */
+export function linkNode(dir: string): string {
+  const node = join(dir, 'node')
+  try {
+    linkSync(process.execPath, node)
+  } catch {
+    copyFileSync(process.execPath, node)
+  }
+  return node
 }
 
 function find(stage: DockerInstruction[], keyword: string): string | undefined {
