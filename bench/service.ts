@@ -182,29 +182,32 @@ export async function startService(
   return { child, url, coldMs: performance.now() - started }
 }
 
-const account = { email: 'bench@example.com', password }
+/**
+ * Refreshes the session as a client does before its access cookie expires (`POST /auth/refresh` with the
+ * refresh cookie: no password, no argon2); returns the new cookies.
+ */
+export async function refreshSession(origin: string, cookie: string): Promise<string> {
+  const response = await fetch(`${origin}/auth/refresh`, { method: 'POST', headers: { origin, cookie } })
+  if (response.status !== 200) throw new Error(`/auth/refresh answered ${response.status}`)
+  return cookiesOf(response)
+}
 
-async function authenticate(origin: string, path: string, expected: number): Promise<string> {
-  const response = await fetch(`${origin}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin },
-    body: JSON.stringify(account),
-  })
-  if (response.status !== expected) throw new Error(`${path} answered ${response.status}`)
+function cookiesOf(response: Response): string {
   return response.headers
     .getSetCookie()
     .map((each) => each.split(';')[0])
     .join('; ')
 }
 
-/** Signs the bench's account in again (after `signUpAndSeed`); returns its new session cookie. */
-export function signIn(origin: string): Promise<string> {
-  return authenticate(origin, '/auth/login', 200)
-}
-
 /** One account with `count` preferences; returns its session cookie. */
 export async function signUpAndSeed(origin: string, count: number): Promise<string> {
-  const cookie = await authenticate(origin, '/auth/signup', 201)
+  const signup = await fetch(`${origin}/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ email: 'bench@example.com', password }),
+  })
+  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}`)
+  const cookie = cookiesOf(signup)
   for (let index = 0; index < count; index++) {
     const created = await fetch(`${origin}/preferences`, {
       method: 'POST',
