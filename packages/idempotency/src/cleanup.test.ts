@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { OptionsError } from '@shipshape/errors'
 import type { PostgresTestDatabase } from '@shipshape/testing'
+import { endPool } from '@shipshape/testing/postgres'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import Fastify from 'fastify'
@@ -23,7 +24,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await pool?.end()
+  if (pool !== undefined) await endPool(pool)
   await database?.destroy()
 })
 

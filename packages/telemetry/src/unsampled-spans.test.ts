@@ -1,6 +1,6 @@
 import { type Span, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace'
-import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
+import { createScratchDatabase, endPool, type ScratchDatabase } from '@shipshape/testing/postgres'
 import type { FastifyInstance } from 'fastify'
 import type { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -66,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close()
-  await pool?.end()
+  if (pool !== undefined) await endPool(pool)
   await database?.drop()
   await shutdownTelemetry()
 })

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { Pool } from 'pg'
 import { dropDatabase, runAdmin, withDatabaseName } from './_postgres-admin.ts'
 
 export type ScratchDatabase = {
@@ -29,4 +30,22 @@ export async function createScratchDatabase(adminUrl = process.env.PG_ADMIN_URL)
     url: withDatabaseName(adminUrl, name),
     drop: () => dropDatabase(adminUrl, name),
   }
+}
+
+/**
+ * Ends a `pg` pool and waits until every client's connection has closed. `pool.end()` resolves as soon as it
+ * has asked its idle clients to end, before their sockets close: a `drop()` right after it (which ends the
+ * sessions still open) can then reach one of them, and its error arrives on a pool nobody listens to any more.
+ */
+export async function endPool(pool: Pool): Promise<void> {
+  let open = pool.totalCount
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve()
+    pool.on('remove', () => {
+      open--
+      if (open === 0) resolve()
+    })
+  })
+  await pool.end()
+  await closed
 }
