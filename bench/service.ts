@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { makeCompileCache } from '@shipshape/bundle'
 import { getFreePort } from '@shipshape/testing'
+import { readDockerStages } from '@shipshape/testing/image'
 
 /**
  * What the benches share: apps/notifications started as its Dockerfile's CMD starts it (built dist/, the
@@ -123,10 +124,11 @@ function serviceEnv(databaseUrl: string, port: number): Record<string, string> {
 
 /** The image's exec-form CMD (`CMD ["node", ...]`), read from the Dockerfile so the two cannot drift apart. */
 function readDockerCmd(): string[] {
-  const dockerfile = readFileSync(`${serviceDir}Dockerfile`, 'utf8')
-  const line = dockerfile.split('\n').find((each) => each.startsWith('CMD ['))
-  if (line === undefined) throw new Error('apps/notifications/Dockerfile has no exec-form CMD')
-  const [command, ...args] = JSON.parse(line.slice('CMD '.length)) as string[]
+  const runtime = readDockerStages(readFileSync(`${serviceDir}Dockerfile`, 'utf8')).at(-1) ?? []
+  const cmd = runtime.findLast((instruction) => instruction.keyword === 'CMD')
+  if (cmd === undefined || !cmd.args.startsWith('['))
+    throw new Error('apps/notifications/Dockerfile has no exec-form CMD')
+  const [command, ...args] = JSON.parse(cmd.args) as string[]
   if (command !== 'node') throw new Error(`the CMD runs ${command}, not node`)
   return args
 }

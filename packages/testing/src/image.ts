@@ -12,21 +12,29 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DockerfileParser, ModifiableInstruction } from 'dockerfile-ast'
 
 export interface DockerInstruction {
   keyword: string
   args: string
 }
 
-/** A Dockerfile as instructions: continuation lines joined, comments dropped, one list per stage. */
+/**
+ * A Dockerfile as instructions, one list per stage (dockerfile-ast, the parser `shipshape doctor` reads
+ * Dockerfiles with): continuation lines joined, comments dropped; `args` is the flags (`--from=build`), then
+ * the arguments, separated by single spaces; a `CMD` in exec form stays the JSON it was written as.
+ */
 export function readDockerStages(text: string): DockerInstruction[][] {
   const stages: DockerInstruction[][] = []
-  for (const line of text.replaceAll(/\\\n/g, ' ').split('\n')) {
-    const trimmed = line.trim()
-    if (trimmed === '' || trimmed.startsWith('#')) continue
-    const [keyword = '', ...rest] = trimmed.split(/\s+/)
-    if (keyword.toUpperCase() === 'FROM') stages.push([])
-    stages.at(-1)?.push({ keyword: keyword.toUpperCase(), args: rest.join(' ') })
+  for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+    const keyword = instruction.getKeyword()
+    if (keyword === 'FROM') stages.push([])
+    const flags =
+      instruction instanceof ModifiableInstruction
+        ? instruction.getFlags().map((flag) => `--${flag.getName()}=${flag.getValue()}`)
+        : []
+    const words = instruction.getArguments().map((argument) => argument.getValue())
+    stages.at(-1)?.push({ keyword, args: [...flags, ...words].join(' ') })
   }
   return stages
 }
