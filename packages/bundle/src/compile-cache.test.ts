@@ -27,8 +27,10 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const scratchRoot = mkdtempSync(join(packageDir, 'node_modules', '.compile-cache-test-'))
 // Readable by the image's user, as /deploy is (mkdtemp makes it 0700).
 chmodSync(scratchRoot, 0o755)
-// The CMD's arguments; the source condition because the test task runs before any package is built.
-const PRELOAD = ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register']
+// The test task runs before any package is built: every load resolves the workspace's packages to their source.
+const SOURCE = '--conditions=@shipshape/source'
+// The CMD's arguments.
+const PRELOAD = [SOURCE, '--import', '@shipshape/telemetry/register']
 let database: ScratchDatabase
 let built: string
 
@@ -119,7 +121,7 @@ describe('makeCompileCache', () => {
     mkdirSync(join(dir, '.node-compile-cache', 'v0-stale'), { recursive: true })
     writeFileSync(join(dir, '.node-compile-cache', 'v0-stale', 'entry'), 'stale')
 
-    await makeCompileCache({ dir, args: ['dist/server.js'] })
+    await makeCompileCache({ dir, args: [SOURCE, 'dist/server.js'] })
 
     expect(existsSync(join(dir, '.node-compile-cache', 'v0-stale'))).toBe(false)
   })
@@ -137,11 +139,11 @@ describe('makeCompileCache', () => {
 
   it('fails with what node said, leaving the cache that was there, when the entry point cannot load', async () => {
     const dir = serviceDir('broken')
-    await makeCompileCache({ dir, args: ['dist/server.js'] })
+    await makeCompileCache({ dir, args: [SOURCE, 'dist/server.js'] })
     const before = readdirSync(join(dir, '.node-compile-cache'), { recursive: true }).sort()
     writeFileSync(join(dir, 'dist', 'server.js'), 'export const = 1\n')
 
-    const making = makeCompileCache({ dir, args: ['dist/server.js'] })
+    const making = makeCompileCache({ dir, args: [SOURCE, 'dist/server.js'] })
 
     await expect(making).rejects.toBeInstanceOf(CompileCacheError)
     await expect(making).rejects.toThrow(/node could not load the entry point \(exit 1\):[\s\S]*SyntaxError/)
