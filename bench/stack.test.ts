@@ -31,6 +31,12 @@ it('runs every row of the stack bench in smoke mode, with only 2xx answers', () 
   const output = `${result.stdout}\n${result.stderr}`
   expect(result.status, output).toBe(0)
   for (const label of ROWS) expect(result.stdout).toContain(`| ${label} |`)
+  // Every throughput row also says what a request cost each side's process in CPU, and their ratio.
+  const lines = result.stdout.split('\n')
+  for (const label of ROWS.filter((each) => !/^(cold start|RSS)/.test(each)))
+    expect(lines.find((line) => line.startsWith(`| ${label} |`))).toMatch(
+      /\| .*, \d+ µs CPU \| .*, \d+ µs CPU \| .* \| p99 x\d+\.\d\d \| \d+\.\d % \|$/,
+    )
   expect(result.stdout).toMatch(/^compile cache: [1-9]\d* modules/m)
   // The built service is a bundle: its request spans and its pg spans both reach the collector.
   expect(result.stdout).toMatch(

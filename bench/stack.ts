@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { createScratchDatabase } from '@shipshape/testing'
@@ -7,6 +8,7 @@ import {
   ADMIN_URL,
   assertBuilt,
   benchDir,
+  cpuMs,
   dockerCmd,
   firstJsonLine,
   JWT_SECRET,
@@ -37,14 +39,19 @@ const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = SMOKE ? 1 : Number(process.env.BENCH_SECONDS ?? 3)
 const WARMUP_SECONDS = SMOKE ? 0.5 : 2
 const COLD_RUNS = SMOKE ? 1 : Number(process.env.BENCH_COLD_RUNS ?? 5)
-const TRACING_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_ROUNDS ?? 9)
+// Each tracing variant runs as this many processes in turn (a fresh set of the four each time), this many
+// rounds each, after a longer warm-up: see "the tracing variants" below.
+const TRACING_PROCESSES = SMOKE ? 1 : Number(process.env.BENCH_TRACING_PROCESSES ?? 3)
+const TRACING_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_ROUNDS ?? 3)
 const TRACING_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_SECONDS ?? 2)
+const TRACING_WARMUP_SECONDS = SMOKE ? 0.5 : 8
 const SLICE_WARMUP_SECONDS = SMOKE ? 0 : 0.5
 const CONNECTIONS = 32
 
 // --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
 
-type Variant = 'off' | 'idle' | 'export' | 'sampled'
+const VARIANTS = ['off', 'idle', 'export', 'sampled'] as const
+type Variant = (typeof VARIANTS)[number]
 let sinkUrl = ''
 
 function variantEnv(variant: Variant): Record<string, string> {
@@ -68,6 +75,13 @@ function startService(variant: Variant, databaseUrl: string): Promise<Service> {
   return startWith(databaseUrl, variantEnv(variant))
 }
 
+/** One process of each variant, started one after the other. */
+async function startVariants(databaseUrl: string): Promise<Record<Variant, Service>> {
+  const started: Partial<Record<Variant, Service>> = {}
+  for (const variant of VARIANTS) started[variant] = await startService(variant, databaseUrl)
+  return started as Record<Variant, Service>
+}
+
 async function startBaselines(databaseUrl: string) {
   const started = performance.now()
   const child = startChild(['baselines.ts', databaseUrl, JWT_SECRET, 'notifications'], { cwd: benchDir })
@@ -82,11 +96,32 @@ interface Sample {
   rps: number
   p99: number
   failures: number
+  requests: number
+  /** CPU time the side's process used during the slice: what its requests cost, whatever else ran. */
+  cpuMs: number
 }
 
-async function measure(url: string, seconds: number, headers: Record<string, string>): Promise<Sample> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers })
-  return { rps: result.requests.average, p99: result.latency.p99, failures: result.non2xx + result.errors }
+/** A side: where to send the load, and the process that answers (the CPU time of which is read). */
+interface Side {
+  url: string
+  child: ChildProcess
+}
+
+async function measure(side: Side, path: string, seconds: number, headers: Record<string, string>) {
+  const cpuBefore = cpuMs(side.child)
+  const result = await autocannon({
+    url: `${side.url}${path}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers,
+  })
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors,
+    requests: result.requests.total,
+    cpuMs: cpuMs(side.child) - cpuBefore,
+  } satisfies Sample
 }
 
 /**
@@ -96,18 +131,19 @@ async function measure(url: string, seconds: number, headers: Record<string, str
  */
 async function runRounds(
   path: string,
-  sides: Record<string, string>,
+  sides: Record<string, Side>,
   headers: Record<string, string> = {},
-  { rounds, seconds } = { rounds: ROUNDS, seconds: SECONDS },
+  { rounds = ROUNDS, seconds = SECONDS, warmup = WARMUP_SECONDS } = {},
 ) {
   const names = Object.keys(sides)
   const samples: Record<string, Sample[]> = Object.fromEntries(names.map((name) => [name, []]))
-  for (const name of names) await measure(`${sides[name]}${path}`, WARMUP_SECONDS, headers)
+  const side = (name: string) => sides[name] as Side
+  for (const name of names) await measure(side(name), path, warmup, headers)
   for (let round = 0; round < rounds; round++) {
     const order = names.map((_, index) => names[(index + round) % names.length] as string)
     for (const name of order) {
-      if (SLICE_WARMUP_SECONDS > 0) await measure(`${sides[name]}${path}`, SLICE_WARMUP_SECONDS, headers)
-      samples[name]?.push(await measure(`${sides[name]}${path}`, seconds, headers))
+      if (SLICE_WARMUP_SECONDS > 0) await measure(side(name), path, SLICE_WARMUP_SECONDS, headers)
+      samples[name]?.push(await measure(side(name), path, seconds, headers))
     }
   }
   return samples
@@ -123,10 +159,12 @@ function row(label: string, samples: Record<string, Sample[]>, ours: string, bas
   const ratio = median(ratios)
   const spread = `${(Math.min(...ratios) * 100).toFixed(0)}-${(Math.max(...ratios) * 100).toFixed(0)}`
   const p99Ratio = median(a.map((sample, index) => sample.p99 / Math.max(b[index]?.p99 ?? 1, 1)))
+  const cpu = (list: Sample[]) =>
+    (list.reduce((total, s) => total + s.cpuMs, 0) * 1000) / list.reduce((total, s) => total + s.requests, 0)
   const line =
-    `| ${label} | ${ours} ${median(a.map((s) => s.rps)).toFixed(0)} req/s, p99 ${median(a.map((s) => s.p99))} ms` +
-    ` | ${base} ${median(b.map((s) => s.rps)).toFixed(0)} req/s, p99 ${median(b.map((s) => s.p99))} ms` +
-    ` | **${(ratio * 100).toFixed(1)} %** (${spread}) | p99 x${p99Ratio.toFixed(2)} |`
+    `| ${label} | ${ours} ${median(a.map((s) => s.rps)).toFixed(0)} req/s, p99 ${median(a.map((s) => s.p99))} ms, ${cpu(a).toFixed(0)} µs CPU` +
+    ` | ${base} ${median(b.map((s) => s.rps)).toFixed(0)} req/s, p99 ${median(b.map((s) => s.p99))} ms, ${cpu(b).toFixed(0)} µs CPU` +
+    ` | **${(ratio * 100).toFixed(1)} %** (${spread}) | p99 x${p99Ratio.toFixed(2)} | ${((cpu(b) / cpu(a)) * 100).toFixed(1)} % |`
   rows.push(line)
   console.log(line)
 }
@@ -145,7 +183,7 @@ assertBuilt()
 const scratch = await createScratchDatabase(ADMIN_URL)
 try {
   console.log(
-    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side (tracing: ${TRACING_ROUNDS} rounds x ${TRACING_SECONDS} s), each after ${SLICE_WARMUP_SECONDS} s unmeasured, after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
+    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side (tracing: ${TRACING_PROCESSES} processes per variant in turn, ${TRACING_ROUNDS} rounds x ${TRACING_SECONDS} s each, after ${TRACING_WARMUP_SECONDS} s warm-up), each after ${SLICE_WARMUP_SECONDS} s unmeasured, after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
   )
   await migrate(scratch.url)
   console.log(
@@ -178,12 +216,7 @@ try {
     await stop(baseline.child)
   }
 
-  const services = {
-    off: await startService('off', scratch.url),
-    idle: await startService('idle', scratch.url),
-    export: await startService('export', scratch.url),
-    sampled: await startService('sampled', scratch.url),
-  }
+  const services = await startVariants(scratch.url)
   const baselines = await startBaselines(scratch.url)
   const finer = startChild(['--conditions=@shipshape/source', 'servers.ts'], { cwd: benchDir })
   const finerUrls = await firstJsonLine<{ bare: string; shipshape: string }>(finer)
@@ -199,13 +232,13 @@ try {
   const cookie = await signUpAndSeed(services.idle.url, 25)
 
   console.log(
-    '\n| row | ours | baseline | throughput: median of the per-round ratios, and their range | p99 |\n|---|---|---|---|---|',
+    '\n| row | ours | baseline | throughput: median of the per-round ratios, and their range | p99 | CPU per request: baseline / ours |\n|---|---|---|---|---|---|',
   )
   const health = await runRounds('/healthz', {
-    bare: baselines.bare,
-    'createServer()': finerUrls.shipshape,
-    service: services.idle.url,
-    'service, tracing off': services.off.url,
+    bare: { url: baselines.bare, child: baselines.child },
+    'createServer()': { url: finerUrls.shipshape, child: finer },
+    service: services.idle,
+    'service, tracing off': services.off,
   })
   countFailures(health)
   row('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
@@ -215,33 +248,47 @@ try {
   const listPath = '/preferences?limit=20'
   const list = await runRounds(
     listPath,
-    { 'hand-written': baselines.handWritten, off: services.off.url, idle: services.idle.url },
+    {
+      'hand-written': { url: baselines.handWritten, child: baselines.child },
+      off: services.off,
+      idle: services.idle,
+    },
     { cookie },
   )
   countFailures(list)
   row('signed-in `GET /preferences?limit=20`: the service vs hand-written', list, 'idle', 'hand-written')
   row('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
 
-  // The tracing variants differ by a few points: more, shorter rounds of their own.
-  const tracing = await runRounds(
-    listPath,
-    {
-      off: services.off.url,
-      idle: services.idle.url,
-      export: services.export.url,
-      sampled: services.sampled.url,
-    },
-    { cookie },
-    { rounds: TRACING_ROUNDS, seconds: TRACING_SECONDS },
-  )
+  // The tracing variants differ by a few points, and two processes started alike differ by as much (up to
+  // ±5 % in CPU per request: memory layout, JIT decisions). So each variant runs as TRACING_PROCESSES
+  // processes in turn: the set above, then fresh sets of the four, each warmed up longer (the first seconds
+  // of a process still compile), in rounds of their own; the rows pool every set's rounds.
+  const tracing: Record<Variant, Sample[]> = { off: [], idle: [], export: [], sampled: [] }
+  let loadedRss: Record<string, number> = {}
+  let set = services
+  for (let index = 0; index < TRACING_PROCESSES; index++) {
+    if (index > 0) set = await startVariants(scratch.url)
+    const samples = await runRounds(
+      listPath,
+      set,
+      { cookie },
+      {
+        rounds: TRACING_ROUNDS,
+        seconds: TRACING_SECONDS,
+        warmup: TRACING_WARMUP_SECONDS,
+      },
+    )
+    for (const variant of VARIANTS) tracing[variant].push(...(samples[variant] ?? []))
+    // After the load: the first set, which served every row.
+    if (index === 0)
+      loadedRss = Object.fromEntries(VARIANTS.map((variant) => [variant, rssMiB(services[variant].child)]))
+    await Promise.all(VARIANTS.map((variant) => stop(set[variant].child)))
+  }
   countFailures(tracing)
   row('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', tracing, 'idle', 'off')
   row('tracing: exporting 100 % to a loopback OTLP sink vs off', tracing, 'export', 'off')
   row('tracing: exporting at 1 % sampling vs off', tracing, 'sampled', 'off')
 
-  const loadedRss = Object.fromEntries(
-    Object.entries(services).map(([name, service]) => [name, rssMiB(service.child)]),
-  )
   console.log('\n| cold start to `/readyz` 200 (median) | ms |\n|---|---|')
   for (const [name, values] of Object.entries(cold)) {
     const line = `| cold start, ${name} | ${median(values).toFixed(0)} |`
@@ -259,7 +306,6 @@ try {
   }
   console.log(`| RSS, baselines (bare + hand-written, one process) | ${baselineRss.toFixed(0)} | |`)
 
-  await Promise.all(Object.values(services).map((service) => stop(service.child)))
   const sinkCounts = once(sinkLines, 'line')
   sink.kill('SIGTERM')
   const [counts] = (await sinkCounts) as [string]
