@@ -23,6 +23,20 @@ describe('security headers computed once', () => {
     expect(pluginOnly).toEqual([])
   })
 
+  // OWASP's REST Security Cheat Sheet: what an API's responses need. helmet's defaults are for HTML pages
+  // (a CSP that lets a page load its own scripts and styles, and six headers only a document reads): on
+  // JSON they protect nothing and add ~400 bytes to every response.
+  it('are the headers an API needs, and no header only an HTML page reads', () => {
+    expect(computeSecurityHeaders()).toEqual({
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    })
+  })
+
   it('forbid framing both ways', () => {
     const headers = computeSecurityHeaders()
     expect(headers['content-security-policy']).toContain("frame-ancestors 'none'")

@@ -3,10 +3,24 @@ import { Socket } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import helmet, { type HelmetOptions } from 'helmet'
 
-/** helmet's defaults, with framing forbidden outright (the contract: `frame-ancestors 'none'` and DENY). */
+/**
+ * The headers an API's responses need (OWASP's REST Security Cheat Sheet), framing forbidden both ways (the
+ * contract: `frame-ancestors 'none'` and DENY). A service answers JSON, never a page, so its CSP lets nothing
+ * load or run (helmet's default CSP is a page's, allowing its own scripts and styles), and the headers only
+ * an HTML document reads are left out: they protect nothing on JSON and made every response ~400 bytes larger.
+ */
 export const HELMET_OPTIONS = {
-  contentSecurityPolicy: { useDefaults: true, directives: { 'frame-ancestors': ["'none'"] } },
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] },
+  },
   frameguard: { action: 'deny' },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
 } as const satisfies HelmetOptions
 
 /**
