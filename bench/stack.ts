@@ -260,7 +260,7 @@ try {
   row('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
 
   // The tracing variants differ by a few points, and two processes started alike differ by as much (up to
-  // ±5 % in CPU per request: memory layout, JIT decisions). So each variant runs as TRACING_PROCESSES
+  // 16 % in CPU per request: memory layout, JIT and GC decisions). So each variant runs as TRACING_PROCESSES
   // processes in turn: the set above, then fresh sets of the four, each warmed up longer (the first seconds
   // of a process still compile), in rounds of their own; the rows pool every set's rounds.
   const tracing: Record<Variant, Sample[]> = { off: [], idle: [], export: [], sampled: [] }
