@@ -5,7 +5,7 @@ import { constants } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getFreePort } from '@shipshape/testing'
-import { rehearseImage, runInWorkspace } from '@shipshape/testing/image'
+import { rehearseImage, runInWorkspace, startImage } from '@shipshape/testing/image'
 import pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { runCli } from '../test/run-cli.ts'
@@ -118,36 +118,14 @@ it("builds the image's contents as its Dockerfile does, and they start as its CM
     await runAdmin(`CREATE DATABASE ${serviceDatabase}_image`)
     const imageUrl = new URL(databaseUrl)
     imageUrl.pathname = `/${serviceDatabase}_image`
-    const imagePort = await getFreePort()
-    const env = {
-      ...image.env,
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: String(imagePort),
-      DATABASE_URL: imageUrl.toString(),
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
-      AUTH_ORIGINS: `http://127.0.0.1:${imagePort}`,
-      // Node's own account of the compile cache, on stderr.
-      NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
-    }
-    const options = { cwd: image.appDir, env, ...image.user }
-    // The migration job, as the Dockerfile's comment runs it.
-    execFileSync(image.node, ['dist/migrate.js'], { ...options, stdio: 'pipe' })
-    const server = spawn(image.node, image.args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stderr = ''
-    server.stderr?.on('data', (chunk) => {
-      stderr += chunk
-    })
+    const service = await startImage(image, { DATABASE_URL: imageUrl.toString() })
     try {
-      await waitForHttp(`http://127.0.0.1:${imagePort}/readyz`, server)
-      expect((await fetch(`http://127.0.0.1:${imagePort}/readyz`)).status).toBe(200)
+      expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200)
     } finally {
-      server.kill('SIGTERM')
+      expect(await service.stop(), service.stderr().slice(-4000)).toBe(0)
     }
-    expect(await waitForExit(server)).toBe(0)
     const bundle = `file://${join(image.appDir, 'dist', 'server.js')}`
-    expect(stderr).toContain(`V8 code cache for ESM ${bundle} was accepted`)
+    expect(service.stderr()).toContain(`V8 code cache for ESM ${bundle} was accepted`)
   } finally {
     image.remove()
     await runAdmin(`DROP DATABASE IF EXISTS ${serviceDatabase}_image WITH (FORCE)`)

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readDockerStages, rehearseImage, runInWorkspace } from './image.ts'
+import { type ImageRehearsal, readDockerStages, rehearseImage, runInWorkspace, startImage } from './image.ts'
 
 const workspace = mkdtempSync(join(tmpdir(), 'image-test-'))
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
@@ -101,5 +101,69 @@ describe('readDockerStages', () => {
         { keyword: 'CMD', args: '["node"]' },
       ],
     ])
+  })
+})
+
+/** An image's /app by hand: `dist/migrate.js` marks the directory, `dist/server.js` is `server`. */
+function imageWith(server: string): ImageRehearsal {
+  const appDir = mkdtempSync(join(workspace, 'app-'))
+  mkdirSync(join(appDir, 'dist'))
+  writeFileSync(join(appDir, 'dist', 'migrate.js'), "require('node:fs').writeFileSync('migrated', '')\n")
+  writeFileSync(join(appDir, 'dist', 'server.js'), server)
+  return {
+    appDir,
+    deployDir: appDir,
+    env: { APP_ENV: 'production' },
+    args: ['dist/server.js'],
+    user: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+    node: process.execPath,
+    remove: () => rmSync(appDir, { recursive: true, force: true }),
+  }
+}
+
+describe('startImage', () => {
+  it('migrates, then starts the CMD with the image ENV and production settings only, ready at /readyz', async () => {
+    const image = imageWith(`const { existsSync } = require('node:fs')
+const env = process.env
+require('node:http')
+  .createServer((request, response) => {
+    if (request.url !== '/readyz') return response.writeHead(404).end()
+    const seen = { migrated: existsSync('migrated'), APP_ENV: env.APP_ENV, PATH: env.PATH, HOST: env.HOST,
+      DATABASE_URL: env.DATABASE_URL, JWT: env.JWT_SECRET.length, HOME: env.HOME ?? null, origin: env.AUTH_ORIGINS }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(seen))
+  })
+  .listen(Number(env.PORT), env.HOST, () => process.stderr.write('listening\\n'))
+process.once('SIGTERM', () => process.exit(0))
+`)
+    const service = await startImage(image, { DATABASE_URL: 'postgres://db/app' })
+    try {
+      expect(await (await fetch(`${service.baseUrl}/readyz`)).json()).toEqual({
+        migrated: true,
+        APP_ENV: 'production',
+        PATH: '/usr/bin:/bin',
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'postgres://db/app',
+        JWT: 64,
+        HOME: null,
+        origin: service.baseUrl,
+      })
+      expect(service.stderr()).toContain('listening')
+    } finally {
+      expect(await service.stop()).toBe(0)
+      image.remove()
+    }
+  })
+
+  it('fails with what the service said when it exits before it is ready', async () => {
+    const image = imageWith(
+      "process.stderr.write('no DATABASE_URL the driver understands\\n')\nprocess.exit(1)\n",
+    )
+    try {
+      await expect(startImage(image, { DATABASE_URL: 'nope' })).rejects.toThrow(
+        /the image's CMD did not get ready \(last \/readyz: no answer\):\nno DATABASE_URL the driver understands/,
+      )
+    } finally {
+      image.remove()
+    }
   })
 })

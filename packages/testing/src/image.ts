@@ -1,4 +1,6 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import {
   chmodSync,
   copyFileSync,
@@ -13,6 +15,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DockerfileParser, ModifiableInstruction } from 'dockerfile-ast'
+import { getFreePort } from './free-port.ts'
 
 export interface DockerInstruction {
   keyword: string
@@ -147,6 +150,79 @@ export function linkNode(dir: string): string {
 
 function find(stage: DockerInstruction[], keyword: string): string | undefined {
   return stage.findLast((instruction) => instruction.keyword === keyword)?.args
+}
+
+/** A rehearsed image, started as a container runs it. */
+export interface StartedImage {
+  baseUrl: string
+  /** What the service wrote to stderr so far (Node's account of the compile cache among it). */
+  stderr(): string
+  /** Sends SIGTERM (or `signal`) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+/**
+ * Starts a rehearsed image as a deployment does: its migration job (`node dist/migrate.js`), then its `CMD`,
+ * both as its `USER` in `appDir`, with its `ENV`, what production requires (a free port on loopback, fresh
+ * `JWT_SECRET` and `WEBHOOK_SECRET`, the service's own origin) and `env` on top; nothing else of this
+ * process's environment (`PATH` is `/usr/bin:/bin` unless `env` gives one). Node reports on stderr what it
+ * did with each module's compile cache (`NODE_DEBUG_NATIVE=COMPILE_CACHE`). Resolves once `/readyz` answers
+ * 200; throws with the service's stderr when it exits first or is not ready within `timeoutMs`.
+ */
+export async function startImage(
+  image: ImageRehearsal,
+  env: { DATABASE_URL: string } & Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<StartedImage> {
+  const port = await getFreePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  const options = {
+    cwd: image.appDir,
+    ...image.user,
+    env: {
+      ...image.env,
+      PATH: '/usr/bin:/bin',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+      AUTH_ORIGINS: baseUrl,
+      NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+      ...env,
+    },
+  }
+  execFileSync(image.node, ['dist/migrate.js'], { ...options, stdio: 'pipe' })
+  const service = spawn(image.node, image.args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  service.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const exited = once(service, 'exit')
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const status = await fetch(`${baseUrl}/readyz`).then(
+      (response) => response.status,
+      () => 0,
+    )
+    if (status === 200) break
+    if (service.exitCode !== null || service.signalCode !== null || Date.now() > deadline) {
+      service.kill('SIGKILL')
+      await exited
+      throw new Error(
+        `the image's CMD did not get ready (last /readyz: ${status || 'no answer'}):\n${stderr}`,
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return {
+    baseUrl,
+    stderr: () => stderr,
+    async stop(signal = 'SIGTERM') {
+      if (service.exitCode === null && service.signalCode === null) service.kill(signal)
+      const [code] = await exited
+      return code as number | null
+    },
+  }
 }
 
 /** `execFileSync('sh', ['-c', command])` in `cwd` with `bin` first on `PATH`: `run` for a plain workspace. */

@@ -1,12 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { publishWorkspace, type Registry, startRegistry } from '@shipshape/registry'
 import { createScratchDatabase, getFreePort, type ScratchDatabase } from '@shipshape/testing'
-import { rehearseImage } from '@shipshape/testing/image'
+import { rehearseImage, startImage } from '@shipshape/testing/image'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishNextRelease } from './next-release.ts'
 import {
@@ -180,40 +178,11 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
       },
     })
     try {
-      const port = await getFreePort()
-      const env = {
-        ...image.env,
-        PATH: '/usr/bin:/bin',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATABASE_URL: await createDatabase(),
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
-        AUTH_ORIGINS: `http://127.0.0.1:${port}`,
-        // Node's own account of the compile cache, on stderr.
-        NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
-      }
-      const options = { cwd: image.appDir, env, ...image.user }
-      execFileSync(image.node, ['dist/migrate.js'], { ...options, stdio: 'pipe' })
-      const service = spawn(image.node, image.args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] })
-      let stderr = ''
-      service.stderr?.on('data', (chunk) => {
-        stderr += chunk
-      })
-      const deadline = Date.now() + 30_000
-      let ready = 0
-      while (ready !== 200 && Date.now() < deadline && service.exitCode === null) {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (response) => response.status,
-          () => 0,
-        )
-        if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-      service.kill('SIGTERM')
-      const [code] = await once(service, 'exit')
-      expect({ ready, code }, stderr.slice(-4000)).toEqual({ ready: 200, code: 0 })
+      const service = await startImage(image, { DATABASE_URL: await createDatabase() })
+      expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200)
+      expect(await service.stop(), service.stderr().slice(-4000)).toBe(0)
       const bundle = `file://${join(image.appDir, 'dist', 'server.js')}`
-      expect(stderr).toContain(`V8 code cache for ESM ${bundle} was accepted`)
+      expect(service.stderr()).toContain(`V8 code cache for ESM ${bundle} was accepted`)
     } finally {
       image.remove()
     }
