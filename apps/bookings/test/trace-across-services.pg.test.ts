@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createScratchDatabase } from '@shipshape/testing'
+import { type ReceivedSpan, SpanKind, startOtlpReceiver } from '@shipshape/testing/otlp'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { type ReceivedSpan, SpanKind, startOtlpReceiver } from './otlp-receiver.ts'
 import { bookingsClient, startService } from './service-pair.ts'
 
 // One trace for a booking across both services, as an OTLP collector receives it: bookings and

@@ -1,3 +1,4 @@
+import { startOtlpReceiver } from '@shipshape/testing/otlp'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Collector, startCollector, startFixtureApp } from '../test/fixture.ts'
@@ -120,6 +121,35 @@ describe('node --import @shipshape/telemetry/register', () => {
     expect(spans.map((span) => span.name.split(' ')[0]).sort()).toEqual(['GET', 'pg.query:SELECT', 'route'])
     expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([root.traceId]))
     expect(new Set(spans.map((span) => span.serviceName))).toEqual(new Set(['fixture']))
+  })
+
+  it('exports in the default protocol (OTLP/HTTP protobuf) what a collector decodes, text of every UTF-8 width intact', async () => {
+    // Decoded with protobufjs and the OTLP protos, not the exporter's code: the exporter's string writer is
+    // patched (patches/@opentelemetry__otlp-transformer@0.300.0.patch).
+    const receiver = await startOtlpReceiver()
+    try {
+      const app = await startFixtureApp({
+        DATABASE_URL: database.url,
+        OTEL_SERVICE_NAME: 'fixture',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      })
+      expect((await fetch(`${app.baseUrl}/text`)).status).toBe(200)
+
+      expect(await app.stop()).toBe(0)
+      expect(receiver.refused).toBe(0)
+      expect(receiver.spans.map((span) => `${span.service} ${span.name}`).sort()).toEqual([
+        'fixture GET /text',
+        `fixture pg.query:SELECT ${database.name}`,
+        'fixture route /text',
+      ])
+      const query = receiver.spans.find((span) => span.name.startsWith('pg.query'))
+      // The lone surrogate the fixture's text has arrives as U+FFFD, as any UTF-8 encoder writes it.
+      expect(query?.attributes['db.query.text']).toBe(
+        `SELECT 1 AS one /* ascii é ☃ 😀 \ufffd ${'x'.repeat(150)} */`,
+      )
+    } finally {
+      await receiver.close()
+    }
   })
 
   it('traces a node:http server imported straight from ESM, with no framework in between', async () => {

@@ -20,6 +20,14 @@ app.get('/items', async () => {
   return { sum: rows[0].sum }
 })
 
+// A query whose text (`db.query.text` on its span) has characters of every UTF-8 width, a lone surrogate
+// (not valid UTF-16: encoded as U+FFFD) and more than 127 bytes (a two-byte length prefix in protobuf).
+const TEXT_QUERY = `SELECT 1 AS one /* ascii é ☃ 😀 \ud800 ${'x'.repeat(150)} */`
+app.get('/text', async () => {
+  const { rows } = await pool.query(TEXT_QUERY)
+  return { one: rows[0].one }
+})
+
 process.once('SIGTERM', async () => {
   await app.close()
   await pool.end()

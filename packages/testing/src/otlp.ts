@@ -8,8 +8,9 @@ import protobuf from 'protobufjs'
 /**
  * An OTLP/HTTP trace receiver on loopback, as a collector is to the services' exporters: it accepts
  * `POST /v1/traces` in the protobuf encoding (the exporters' default, `http/protobuf`), decodes each request
- * with the OTLP proto definitions (./otlp, unchanged from opentelemetry-proto) and keeps the spans. Anything
- * else (another path, the JSON encoding) is refused, so a misconfigured exporter fails the test.
+ * with protobufjs and the OTLP proto definitions (this package's `proto/`, unchanged from
+ * opentelemetry-proto), not with the exporter's own code, and keeps the spans. Anything else (another path,
+ * the JSON encoding, a body that does not decode) is refused, so a misconfigured exporter fails the test.
  */
 
 /** A span as the receiver keeps it: ids in hex, its service from the resource, attributes flattened. */
@@ -48,7 +49,8 @@ type ExportRequest = {
   }[]
 }
 
-const protoRoot = fileURLToPath(new URL('./otlp/', import.meta.url))
+// From src/ and from dist/ alike.
+const protoRoot = fileURLToPath(new URL('../proto/', import.meta.url))
 const root = new protobuf.Root()
 // The protos import each other by path from the repository root, as protoc's include path would.
 root.resolvePath = (_origin, target) => `${protoRoot}${target}`
