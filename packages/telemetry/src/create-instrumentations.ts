@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module'
-import { context, ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api'
+import { context, ROOT_CONTEXT, type Tracer } from '@opentelemetry/api'
 import { installFastifyRouteSpans } from './fastify-route-spans.ts'
 import { installHttpServerSpans, type Uninstall } from './http-server-spans.ts'
+import { createQueryPatch } from './pg-query-spans.ts'
 import { type Instrumentation, PgInstrumentation, suppressTracing } from './sdk.ts'
 
 const require = createRequire(import.meta.url)
@@ -33,20 +34,6 @@ function replacePatch(
 }
 
 /**
- * A query under a span that is not recording (a request not sampled) goes straight to pg. The stock patch
- * decides only at `startSpan`, after copying the query, parsing its operation name, building attributes and
- * binding its callback: work for a span nobody records.
- */
-const skipUnrecorded = (stock: () => Patch) => (): Patch => (original) => {
-  const traced = stock()(original)
-  return function query(this: unknown, ...args: unknown[]) {
-    const parent = trace.getSpan(context.active())
-    if (parent !== undefined && !parent.isRecording()) return original.apply(this, args)
-    return traced.apply(this, args)
-  }
-}
-
-/**
  * A `pool.connect(callback)` (what `pool.query` does) that finds every connection busy waits in pg-pool's
  * queue, and the queue calls it back from whichever request releases a connection next: its query would
  * be traced in that request's trace, or not at all under a span that had just ended (under load, 0.11 of a
@@ -69,14 +56,17 @@ const keepCallerContext = () => (): Patch => (original) =>
 const unchanged = () => (): Patch => (original) => original
 
 /**
- * The pg instrumentation: a span per query, none per pool checkout (`ignoreConnectSpans`: a `pool.query`
- * would add two), none for a query outside any span (`requireParentSpan`: migrations, job polling and pool
- * maintenance would each start a trace of one span), no work under a span that is not recording, and a
- * query that waited for a connection kept in its own request's trace.
+ * The pg instrumentation, for how it finds `pg` as it loads, with a query patch of this package's
+ * (pg-query-spans.ts): a span per query, none for a query outside any span, no work under a span that is
+ * not recording, a failure recorded by its SQLSTATE and not its message; none per pool checkout
+ * (`ignoreConnectSpans`: a `pool.query` would add two); and a query that waited for a connection kept in
+ * its own request's trace.
  */
 export function createInstrumentations(): Instrumentation[] {
   const pg = new PgInstrumentation({ ignoreConnectSpans: true, requireParentSpan: true })
-  replacePatch(pg, '_getClientQueryPatch', skipUnrecorded)
+  // `tracer` is the instrumentation's own (its scope), set when it is registered, before pg loads.
+  const getTracer = () => (pg as unknown as { tracer: Tracer }).tracer
+  replacePatch(pg, '_getClientQueryPatch', () => () => createQueryPatch(getTracer))
   replacePatch(pg, '_getPoolConnectPatch', keepCallerContext)
   replacePatch(pg, '_getPoolEndPatch', unchanged)
   return [pg]

@@ -105,6 +105,10 @@ async function buildApp(databaseUrl: string): Promise<void> {
     await pool.query(`SELECT pg_sleep(0.05), ${n} AS queued_${n}`)
     return { n }
   })
+  // PostgreSQL quotes a value it cannot read in its message: `invalid input syntax for type integer: "..."`.
+  app.get('/unreadable', async () => {
+    await pool.query('SELECT $1::int AS n', ['secret-value-42'])
+  })
   app.get('/broken', async () => {
     await pool.query('SELECT 4 AS broken')
     throw Object.assign(new Error('secret detail: alice@example.com'), { code: 'BROKEN_THING' })
@@ -225,6 +229,22 @@ describe('startTelemetry in process', () => {
       .getFinishedSpans()
       .filter((span) => span.attributes['db.query.text'] === 'SELECT 1')
     expect(probeQueries).toEqual([])
+  })
+
+  it("records a failed query by its SQLSTATE, never by the driver's message, which can quote a value", async () => {
+    memory.reset()
+    expect((await fetch(`${baseUrl}/unreadable`)).status).toBe(500)
+    await waitForServerSpan('/unreadable')
+    const query = memory
+      .getFinishedSpans()
+      .find((span) => span.attributes['db.query.text'] === 'SELECT $1::int AS n')
+    if (query === undefined) throw new Error('no span for the failed query')
+
+    expect(query.status.code).toBe(SpanStatusCode.ERROR)
+    expect(query.attributes).toMatchObject({ 'error.type': '22P02', 'db.response.status_code': '22P02' })
+    const recorded = JSON.stringify([query.name, query.attributes, query.status, query.events])
+    expect(recorded).not.toContain('secret-value-42')
+    expect(recorded).not.toContain('invalid input syntax')
   })
 
   it('makes one span for the route, none per hook', async () => {
