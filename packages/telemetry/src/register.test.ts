@@ -142,7 +142,15 @@ describe('node --import @shipshape/telemetry/register', () => {
         `fixture pg.query:SELECT ${database.name}`,
         'fixture route /text',
       ])
-      const query = receiver.spans.find((span) => span.name.startsWith('pg.query'))
+      // Trace and span ids arrive as the bytes of their hex: one trace, each span under the one above it.
+      const byName = (prefix: string) => receiver.spans.find((span) => span.name.startsWith(prefix))
+      const [server, route, query] = [byName('GET'), byName('route'), byName('pg.query')]
+      expect(server?.traceId).toMatch(/^[0-9a-f]{32}$/)
+      expect(new Set(receiver.spans.map((span) => span.traceId))).toEqual(new Set([server?.traceId]))
+      expect(server?.spanId).toMatch(/^[0-9a-f]{16}$/)
+      expect(server?.parentSpanId).toBe('')
+      expect(route?.parentSpanId).toBe(server?.spanId)
+      expect(query?.parentSpanId).toBe(route?.spanId)
       // The lone surrogate the fixture's text has arrives as U+FFFD, as any UTF-8 encoder writes it.
       expect(query?.attributes['db.query.text']).toBe(
         `SELECT 1 AS one /* ascii é ☃ 😀 \ufffd ${'x'.repeat(150)} */`,
