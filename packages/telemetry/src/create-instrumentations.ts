@@ -63,7 +63,8 @@ const unchanged = () => (): Patch => (original) => original
  * its own request's trace.
  */
 export function createInstrumentations(): Instrumentation[] {
-  const pg = new PgInstrumentation({ ignoreConnectSpans: true, requireParentSpan: true })
+  // No `requireParentSpan`: only the stock query and connect patches read it, and neither runs here.
+  const pg = new PgInstrumentation({ ignoreConnectSpans: true })
   // `tracer` is the instrumentation's own (its scope), set when it is registered, before pg loads.
   const getTracer = () => (pg as unknown as { tracer: Tracer }).tracer
   replacePatch(pg, '_getClientQueryPatch', () => () => createQueryPatch(getTracer))
