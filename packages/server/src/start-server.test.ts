@@ -106,6 +106,26 @@ describe('startServer shutdown over real sockets', () => {
     expect(getErrorLines(child)).toEqual([])
   })
 
+  // `pnpm dev` stopped by a process manager, or Ctrl-C on a terminal, signals the whole process group, and
+  // node --watch forwards the same signal to its child: the service gets one stop twice.
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'drains all the same when %s comes twice (a process group and a watcher forwarding it)',
+    async (signal) => {
+      const child = await startChild(10_000, 1_000)
+      const connection = await openSocket(child.port)
+      connection.socket.write('GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n')
+      await waitFor(() => child.events.some((event) => event.msg === 'slow request started'))
+      child.process.kill(signal)
+      await waitFor(() => child.events.some((event) => event.msg === 'shutting down'))
+      child.process.kill(signal)
+      await connection.closed
+      expect(connection.received()).toMatch(/^HTTP\/1\.1 200 /)
+      expect(await child.exit).toBe(0)
+      expect(child.events.map((event) => event.msg)).toContain('shutdown complete')
+      expect(getErrorLines(child)).toEqual([])
+    },
+  )
+
   it('on SIGINT with nothing in flight exits 0 after onShutdown', async () => {
     const child = await startChild(10_000, 0)
     child.process.kill('SIGINT')
