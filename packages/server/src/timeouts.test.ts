@@ -150,8 +150,9 @@ describe('header and body timeouts on a real socket', () => {
     const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())))
     const lingeredMs = (await closed) - (await answered)
     clearInterval(sending)
-    expect(lingeredMs).toBeGreaterThanOrEqual(1_900)
-    expect(lingeredMs).toBeLessThan(4_000)
+    // Not closed at once (a destroy right after the answer), nor left open: LINGER_MS is 2 s.
+    expect(lingeredMs).toBeGreaterThanOrEqual(1_000)
+    expect(lingeredMs).toBeLessThan(5_000)
   })
 
   it('passes both limits to Node when the server is created, defaulting to 30 s', async () => {
