@@ -24,7 +24,8 @@ export async function formatFiles<T extends RenderedFile>(files: T[], config: ob
       await writeFile(join(dir, 'files', file.path), file.content)
     }
     await runBiome(dir)
-    return Promise.all(
+    // `return await`: a promise returned from `try` runs `finally` (the removal) before it settles.
+    return await Promise.all(
       files.map(async (file) => ({
         ...file,
         content: await readFile(join(dir, 'files', file.path), 'utf8'),
