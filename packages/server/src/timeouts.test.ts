@@ -67,6 +67,11 @@ function trickle(port: number, parts: string[], options: TrickleOptions): Promis
   })
 }
 
+/** The head of a JSON `POST /echo` whose body is `contentLength` bytes. */
+function postEchoHead(contentLength: number): string {
+  return `POST /echo HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${contentLength}\r\n\r\n`
+}
+
 function expectTimeoutProblem(exchange: Exchange): void {
   // Read to the end: a reset would have cut the answer off (or discarded it unread).
   expect(exchange.error).toBeUndefined()
@@ -105,8 +110,7 @@ describe('header and body timeouts on a real socket', () => {
   })
 
   it('answers a body that trickles in past requestTimeoutMs with 408 problem+json within seconds', async () => {
-    const headers =
-      'POST /echo HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n'
+    const headers = postEchoHead(100)
     const parts = [headers, ...Array.from({ length: 40 }, () => ' ')]
     const exchange = await trickle(port, parts, { gapMs: 200 })
     expectTimeoutProblem(exchange)
@@ -116,8 +120,7 @@ describe('header and body timeouts on a real socket', () => {
 
   it('lets a client that never stops sending read the 408 to its end, not a reset', async () => {
     // A byte every 2 ms: whenever the limit strikes, more of the body is on its way or unread on the server.
-    const headers =
-      'POST /echo HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 60000\r\n\r\n'
+    const headers = postEchoHead(60000)
     const parts = [headers, ...Array.from({ length: 2_000 }, () => ' ')]
     const exchange = await trickle(port, parts, { gapMs: 2 })
     expectTimeoutProblem(exchange)
@@ -125,12 +128,9 @@ describe('header and body timeouts on a real socket', () => {
 
   it('reads nothing more on a connection it answered with 408: a body or request sent after it is dropped', async () => {
     handled = 0
-    const headers =
-      'POST /echo HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 4\r\n\r\n'
+    const headers = postEchoHead(4)
     // The body completes only after the answer, and a whole second request follows it.
-    const late =
-      '{ }\n' +
-      'POST /echo HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}'
+    const late = `{ }\n${postEchoHead(2)}{}`
     const exchange = await trickle(port, [headers], { gapMs: 200, afterAnswer: late })
     expectTimeoutProblem(exchange)
     expect(exchange.text.match(/HTTP\/1\.1 /g)).toHaveLength(1)
@@ -141,9 +141,7 @@ describe('header and body timeouts on a real socket', () => {
     const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true })
     socket.on('error', () => undefined)
     socket.resume()
-    socket.write(
-      'POST /echo HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 60000\r\n\r\n',
-    )
+    socket.write(postEchoHead(60000))
     // Half a byte a millisecond, never ending, the 408 notwithstanding.
     const sending = setInterval(() => socket.writable && socket.write(' '), 2)
     const answered = new Promise<number>((resolve) => socket.once('end', () => resolve(performance.now())))
