@@ -11,7 +11,18 @@ const k8sRules = listRules()
 /** For each rule, the findings each tripping fixture must give: exactly these, at these lines. */
 const trips: Record<string, Record<string, string[]>> = {
   'sql-string-built': { trips: ['src/orders.ts:4', 'src/orders.ts:6'] },
-  'password-weak-hash': { trips: ['src/users.ts:6', 'src/users.ts:7', 'src/users.ts:8', 'src/users.ts:9'] },
+  'password-weak-hash': {
+    trips: [
+      'src/users.ts:6',
+      'src/users.ts:7',
+      'src/users.ts:8',
+      'src/users.ts:9',
+      'src/users.ts:14',
+      'src/users.ts:15',
+      'src/users.ts:17',
+      'src/users.ts:18',
+    ],
+  },
   'jwt-secret-literal': { trips: ['src/tokens.ts:7', 'src/tokens.ts:8', 'src/tokens.ts:11'] },
   'auth-route-no-rate-limit': { trips: ['src/app.ts:4', 'src/app.ts:8'] },
   'token-in-body': { trips: ['src/auth.ts:6'] },

@@ -1,5 +1,6 @@
 import {
   calleeOf,
+  child,
   children,
   declarationsOf,
   importsOf,
@@ -30,12 +31,40 @@ const writeCalls = new Set([
   'upsert',
 ])
 const lowestBcryptCost = 10
+const equality = new Set(['===', '!==', '==', '!='])
+/** Where a value the client sent lives: `req.body.password`, `input.password`, `credentials.pass`. */
+const sentFrom =
+  /^(?:req|request|body|input|data|params|query|args|dto|payload|credentials|form|values|fields)$/i
+/** SQL text that ends in a comparison with a password column: `... AND password = '` */
+const comparedColumn = /\bpass(?:word|wd)?\s*=\s*'?$/i
 
 function isPasswordValue(node: AstNode | undefined): boolean {
   const bare = unwrap(node)
   if (bare?.type !== 'Identifier' && bare?.type !== 'MemberExpression') return false
   const name = nameOf(bare)
   return name !== undefined && passwordName.test(name)
+}
+
+/**
+ * A password read from storage: `user.password`, `row.pwd`, drizzle's `users.password` column; not one the
+ * client sent (`body.password`, `req.body.newPassword`).
+ */
+function isStoredPassword(node: AstNode | undefined): boolean {
+  const bare = unwrap(node)
+  if (bare?.type !== 'MemberExpression' || !isPasswordValue(bare)) return false
+  for (let object = unwrap(child(bare, 'object')); object; ) {
+    const name = nameOf(object)
+    if (name !== undefined && sentFrom.test(name)) return false
+    object = object.type === 'MemberExpression' ? unwrap(child(object, 'object')) : undefined
+  }
+  return true
+}
+
+/** One side a stored password, the other a password: a comparison only a plain-text column allows. */
+function comparesPlainPasswords(left: AstNode | undefined, right: AstNode | undefined): boolean {
+  return (
+    (isStoredPassword(left) && isPasswordValue(right)) || (isStoredPassword(right) && isPasswordValue(left))
+  )
 }
 
 function mentionsPassword(node: AstNode | undefined): boolean {
@@ -65,6 +94,15 @@ export const passwordWeakHash = defineRule({
       const at = (node: AstNode, message: string) =>
         problems.push({ ...project.locate(file.path, node.start), message })
       walk(file.program, (node) => {
+        // if (user.password !== body.password): a hash is never equal to what the client sent
+        if (
+          node.type === 'BinaryExpression' &&
+          equality.has(node.operator as string) &&
+          comparesPlainPasswords(child(node, 'left'), child(node, 'right'))
+        ) {
+          at(node, 'A stored password is compared with the one sent, so the table keeps it plain.')
+          return
+        }
         if (node.type !== 'CallExpression') return
         const { name, object, objectNode } = calleeOf(node)
         const args = children(node, 'arguments')
@@ -100,8 +138,22 @@ export const passwordWeakHash = defineRule({
             }
           }
         }
+        // drizzle: where(eq(users.password, password))
+        if (name === 'eq' && comparesPlainPasswords(args[0], args[1]))
+          at(node, 'A stored password is compared with the one sent, so the table keeps it plain.')
         // pool.query('INSERT INTO users (email, password) VALUES ($1, $2)', [email, password])
+        // pool.query('SELECT id FROM users WHERE email = $1 AND password = $2', [email, password])
+        // pool.query(`SELECT id FROM users WHERE email = '${email}' AND password = '${password}'`)
         if (name === 'query' || name === 'execute') {
+          const text = unwrap(args[0])
+          if (text?.type === 'TemplateLiteral') {
+            const quasis = children(text, 'quasis')
+            children(text, 'expressions').forEach((expression, index) => {
+              const before = (quasis[index]?.value as { cooked?: string } | undefined)?.cooked ?? ''
+              if (comparedColumn.test(before) && isPasswordValue(expression))
+                at(expression, 'The password is compared in SQL as it was sent, so the table keeps it plain.')
+            })
+          }
           const sqlText = stringValue(resolveValue(args[0], declared))?.trimStart().toLowerCase() ?? ''
           const values = unwrap(args[1])
           if (
@@ -110,6 +162,12 @@ export const passwordWeakHash = defineRule({
           ) {
             const plain = children(values, 'elements').find((element) => isPasswordValue(element))
             if (plain) at(plain, 'The password is written to the database as it was sent, not hashed.')
+          }
+          const comparedAt = sqlText.search(/\bpass(?:word|wd)?\s*=\s*(?:\$\d+|\?)/)
+          if (sqlText.startsWith('select') && comparedAt !== -1 && values?.type === 'ArrayExpression') {
+            const plain = children(values, 'elements').find((element) => isPasswordValue(element))
+            if (plain)
+              at(plain, 'The password is compared in SQL as it was sent, so the table keeps it plain.')
           }
         }
       })
