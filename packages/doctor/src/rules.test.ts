@@ -27,6 +27,7 @@ const trips: Record<string, Record<string, string[]>> = {
   'auth-route-no-rate-limit': { trips: ['src/app.ts:4', 'src/app.ts:8'] },
   'token-in-body': { trips: ['src/auth.ts:6'] },
   'webhook-unverified': { trips: ['src/webhooks.ts:4'] },
+  'error-stack-exposed': { trips: ['src/errors.ts:5', 'src/errors.ts:10', 'src/errors.ts:16'] },
   'fk-without-index': { 'trips-sql': ['migrations/001_init.sql:4'], 'trips-drizzle': ['src/schema.ts:10'] },
   'email-not-unique': { 'trips-sql': ['migrations/001_init.sql:3'], 'trips-drizzle': ['src/schema.ts:5'] },
   'create-without-idempotency': { trips: ['src/routes.ts:4'] },

@@ -9,6 +9,7 @@ import {
   noLockfile,
 } from './docker.ts'
 import { envUndocumented, envUnused } from './env.ts'
+import { errorStackExposed } from './errors.ts'
 import { jwtSecretLiteral } from './jwt.ts'
 import {
   k8sCapabilities,
@@ -44,6 +45,7 @@ export const allRules: readonly Rule[] = [
   authRouteNoRateLimit,
   tokenInBody,
   webhookUnverified,
+  errorStackExposed,
   fkWithoutIndex,
   emailNotUnique,
   createWithoutIdempotency,

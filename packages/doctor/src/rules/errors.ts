@@ -1,0 +1,82 @@
+import { calleeOf, child, children, nameOf, unwrap, walk } from '../_ast.ts'
+import type { AstNode } from '../_project.ts'
+import type { Problem } from '../types.ts'
+import { defineRule } from './_rule.ts'
+
+/** What sends a response body: Express's `res.json/send/end/write`, Fastify's `reply.send`, Hono's `c.json`. */
+const sendCalls = new Set(['json', 'send', 'end', 'write', 'jsonp'])
+/** The names a handler gives its response: Express's `res`, Fastify's `reply`, Hono's `c`. */
+const responseName = /^(?:res|response|reply|rep|c|ctx)$/
+/** The names an error goes by in a handler or a catch block. */
+const errorName = /^(?:e|err|error|ex|exc|exception|cause|reason)$|(?:Err|Error)$/
+/** A test that keeps a branch to a developer's machine: `NODE_ENV === 'development' ? err.stack : undefined`. */
+const environmentTest =
+  /NODE_ENV|APP_ENV|isDev|isProd|isProduction|isDevelopment|development|production|debug/i
+
+/** The identifier a call chain starts from: `res` in `res.status(500).json(...)`. */
+function rootName(node: AstNode | undefined): string | undefined {
+  let current = unwrap(node)
+  while (current?.type === 'MemberExpression' || current?.type === 'CallExpression')
+    current = unwrap(child(current, current.type === 'MemberExpression' ? 'object' : 'callee'))
+  return current?.type === 'Identifier' ? (current.name as string) : undefined
+}
+
+function isErrorStack(node: AstNode): boolean {
+  if (node.type !== 'MemberExpression' || nameOf(node) !== 'stack') return false
+  const name = nameOf(unwrap(child(node, 'object')))
+  return name !== undefined && errorName.test(name)
+}
+
+function testsEnvironment(node: AstNode | undefined): boolean {
+  let found = false
+  walk(node, (inner) => {
+    const text =
+      inner.type === 'Identifier'
+        ? (inner.name as string)
+        : typeof inner.value === 'string'
+          ? inner.value
+          : ''
+    if (environmentTest.test(text)) found = true
+  })
+  return found
+}
+
+/** The `err.stack` a response body carries, unless a branch on the environment guards it. */
+function exposedStack(payload: AstNode | undefined): AstNode | undefined {
+  let exposed: AstNode | undefined
+  walk(payload, (node, parents) => {
+    if (exposed || !isErrorStack(node)) return
+    const guarded = parents.some(
+      (parent) =>
+        (parent.type === 'ConditionalExpression' || parent.type === 'LogicalExpression') &&
+        testsEnvironment(child(parent, parent.type === 'ConditionalExpression' ? 'test' : 'left')),
+    )
+    if (!guarded) exposed = node
+  })
+  return exposed
+}
+
+export const errorStackExposed = defineRule({
+  id: 'error-stack-exposed',
+  severity: 'error',
+  title: 'Stack trace sent to the client',
+  why: 'A stack trace in a response shows file paths, library versions and code to whoever sent the request, which maps the service for an attack.',
+  fix: 'Log the error with its stack and answer a problem+json body that says what went wrong without it (Fastify: `setErrorHandler`; Express: an error middleware).',
+  check(project) {
+    const problems: Problem[] = []
+    for (const file of project.sourceFiles()) {
+      walk(file.program, (node) => {
+        if (node.type !== 'CallExpression') return
+        const { name, objectNode } = calleeOf(node)
+        if (!sendCalls.has(name ?? '') || !responseName.test(rootName(objectNode) ?? '')) return
+        const stack = exposedStack(children(node, 'arguments')[0])
+        if (stack)
+          problems.push({
+            ...project.locate(file.path, stack.start),
+            message: `The response body carries \`${nameOf(unwrap(child(stack, 'object')))}.stack\`.`,
+          })
+      })
+    }
+    return problems
+  },
+})
