@@ -28,6 +28,7 @@ describe('a service written in a hurry (Express, raw pg, no care)', () => {
       'env-undocumented src/server.js:7',
       'auth-route-no-rate-limit src/server.js:11',
       'sql-string-built src/server.js:12',
+      'jwt-no-expiry src/server.js:13',
       'jwt-secret-literal src/server.js:13',
       'token-in-body src/server.js:14',
       'create-without-idempotency src/server.js:17',

@@ -10,7 +10,7 @@ import {
 } from './docker.ts'
 import { envUndocumented, envUnused } from './env.ts'
 import { errorStackExposed } from './errors.ts'
-import { jwtSecretLiteral } from './jwt.ts'
+import { jwtNoExpiry, jwtSecretLiteral } from './jwt.ts'
 import {
   k8sCapabilities,
   k8sLivenessProbe,
@@ -42,6 +42,7 @@ export const allRules: readonly Rule[] = [
   sqlStringBuilt,
   passwordWeakHash,
   jwtSecretLiteral,
+  jwtNoExpiry,
   authRouteNoRateLimit,
   tokenInBody,
   webhookUnverified,

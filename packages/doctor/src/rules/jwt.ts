@@ -3,7 +3,9 @@ import {
   child,
   children,
   declarationsOf,
+  hasSpread,
   importsOf,
+  isFunction,
   nameOf,
   propertiesOf,
   resolveValue,
@@ -48,6 +50,37 @@ function isSignJwtChain(node: AstNode | undefined): boolean {
   return false
 }
 
+/** The calls of a chain, outermost first: `sign`, `setProtectedHeader` for `new SignJWT().setProtectedHeader().sign()`. */
+function chainCalls(node: AstNode | undefined): { names: string[]; start: AstNode | undefined } {
+  const names: string[] = []
+  let current = unwrap(node)
+  while (current?.type === 'CallExpression' || current?.type === 'MemberExpression') {
+    if (current.type === 'CallExpression') {
+      const name = calleeOf(current).name
+      if (name) names.push(name)
+    }
+    current = unwrap(child(current, current.type === 'CallExpression' ? 'callee' : 'object'))
+  }
+  return { names, start: current }
+}
+
+/**
+ * Whether a payload is known to carry no `exp`: an object literal without the key, or a string (jsonwebtoken
+ * sets no expiry on one). A payload built elsewhere is not known, and is not reported.
+ */
+function payloadWithoutExp(node: AstNode | undefined, declared: Map<string, AstNode>): boolean {
+  const value = resolveValue(node, declared)
+  if (stringValue(value) !== undefined) return true
+  return value?.type === 'ObjectExpression' && !propertiesOf(value).has('exp') && !hasSpread(value)
+}
+
+/** Whether jsonwebtoken's options are known to set no `expiresIn`: none given, a callback, or a literal without it. */
+function optionsWithoutExpiry(node: AstNode | undefined, declared: Map<string, AstNode>): boolean {
+  const value = resolveValue(node, declared)
+  if (value === undefined || isFunction(value)) return true
+  return value.type === 'ObjectExpression' && !propertiesOf(value).has('expiresIn') && !hasSpread(value)
+}
+
 export const jwtSecretLiteral = defineRule({
   id: 'jwt-secret-literal',
   severity: 'error',
@@ -68,7 +101,8 @@ export const jwtSecretLiteral = defineRule({
         let key: AstNode | undefined
         if (
           (name === 'sign' || name === 'verify') &&
-          (fromModule(object, /^jsonwebtoken$/) || (!object && fromModule(name, /^jsonwebtoken$/)))
+          (fromModule(object, /^jsonwebtoken$/) ||
+            (objectNode === undefined && fromModule(name, /^jsonwebtoken$/)))
         )
           key = args[1]
         else if (name === 'sign' && isSignJwtChain(objectNode)) key = args[0]
@@ -81,6 +115,49 @@ export const jwtSecretLiteral = defineRule({
             message: 'The JWT signing key is a literal in the code (or falls back to one).',
           })
         }
+      })
+    }
+    return problems
+  },
+})
+
+export const jwtNoExpiry = defineRule({
+  id: 'jwt-no-expiry',
+  severity: 'error',
+  title: 'JWT signed without an expiry',
+  why: 'A token without `exp` is valid forever: one that leaks (a log, a browser, a former employee) signs in until the key is changed for everyone.',
+  fix: "Give every token an expiry (`expiresIn: '15m'`, jose's `setExpirationTime('15m')`): minutes for an access token, with a refresh token that is checked on the server to get the next one.",
+  check(project) {
+    const problems: Problem[] = []
+    for (const file of project.sourceFiles()) {
+      const imports = importsOf(file.program)
+      const declared = declarationsOf(file.program)
+      const fromJsonwebtoken = (local: string | undefined) =>
+        local !== undefined && imports.get(local)?.source === 'jsonwebtoken'
+      const report = (node: AstNode) =>
+        problems.push({
+          ...project.locate(file.path, node.start),
+          message: 'The token is signed without an expiry: it stays valid until the key changes.',
+        })
+      walk(file.program, (node) => {
+        if (node.type !== 'CallExpression') return
+        const { name, object, objectNode } = calleeOf(node)
+        if (name !== 'sign') return
+        const args = children(node, 'arguments')
+        // jwt.sign(payload, key, options), or `sign` imported from jsonwebtoken
+        if (fromJsonwebtoken(object) || (objectNode === undefined && fromJsonwebtoken(name))) {
+          if (payloadWithoutExp(args[0], declared) && optionsWithoutExpiry(args[2], declared)) report(node)
+          return
+        }
+        // new SignJWT(payload)....sign(key)
+        const chain = chainCalls(objectNode)
+        if (
+          chain.start?.type === 'NewExpression' &&
+          nameOf(child(chain.start, 'callee')) === 'SignJWT' &&
+          !chain.names.includes('setExpirationTime') &&
+          payloadWithoutExp(children(chain.start, 'arguments')[0], declared)
+        )
+          report(node)
       })
     }
     return problems
