@@ -23,7 +23,9 @@ const trips: Record<string, Record<string, string[]>> = {
       'src/users.ts:18',
     ],
   },
-  'jwt-secret-literal': { trips: ['src/tokens.ts:7', 'src/tokens.ts:8', 'src/tokens.ts:11'] },
+  'jwt-secret-literal': {
+    trips: ['src/mixed.ts:6', 'src/tokens.ts:7', 'src/tokens.ts:8', 'src/tokens.ts:11'],
+  },
   'jwt-no-expiry': { trips: ['src/tokens.ts:6', 'src/tokens.ts:7', 'src/tokens.ts:8'] },
   'auth-route-no-rate-limit': { trips: ['src/app.ts:4', 'src/app.ts:8'] },
   'token-in-body': { trips: ['src/auth.ts:6'] },
