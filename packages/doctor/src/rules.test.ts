@@ -29,6 +29,7 @@ const trips: Record<string, Record<string, string[]>> = {
   'jwt-no-expiry': { trips: ['src/tokens.ts:6', 'src/tokens.ts:7', 'src/tokens.ts:8'] },
   'auth-route-no-rate-limit': { trips: ['src/app.ts:4', 'src/app.ts:8'] },
   'token-in-body': { trips: ['src/auth.ts:6'] },
+  'cors-any-origin': { trips: ['src/app.ts:7', 'src/app.ts:8', 'src/app.ts:11', 'src/app.ts:12'] },
   'webhook-unverified': { trips: ['src/webhooks.ts:4'] },
   'error-stack-exposed': { trips: ['src/errors.ts:5', 'src/errors.ts:10', 'src/errors.ts:16'] },
   'fk-without-index': { 'trips-sql': ['migrations/001_init.sql:4'], 'trips-drizzle': ['src/schema.ts:10'] },

@@ -1,4 +1,5 @@
 import type { Rule } from './_rule.ts'
+import { corsAnyOrigin } from './cors.ts'
 import { emailNotUnique, fkWithoutIndex, noMigrations } from './data.ts'
 import {
   dockerCopyBeforeInstall,
@@ -45,6 +46,7 @@ export const allRules: readonly Rule[] = [
   jwtNoExpiry,
   authRouteNoRateLimit,
   tokenInBody,
+  corsAnyOrigin,
   webhookUnverified,
   errorStackExposed,
   fkWithoutIndex,
