@@ -90,6 +90,24 @@ export function calleeOf(call: AstNode): {
   return { name: nameOf(callee), object: undefined, objectNode: undefined }
 }
 
+/**
+ * A call chain's calls, outermost first, and the node it starts from: for
+ * `new SignJWT(p).setProtectedHeader(h).sign(k)`, `['sign', 'setProtectedHeader']` and the `new` expression;
+ * for `res.status(500).json(body)`, `['json', 'status']` and `res`.
+ */
+export function callChain(node: AstNode | undefined): { names: string[]; start: AstNode | undefined } {
+  const names: string[] = []
+  let current = unwrap(node)
+  while (current?.type === 'CallExpression' || current?.type === 'MemberExpression') {
+    if (current.type === 'CallExpression') {
+      const name = calleeOf(current).name
+      if (name) names.push(name)
+    }
+    current = unwrap(child(current, current.type === 'CallExpression' ? 'callee' : 'object'))
+  }
+  return { names, start: current }
+}
+
 /** The value of a string literal, or of a template literal without substitutions. */
 export function stringValue(node: AstNode | undefined): string | undefined {
   const bare = unwrap(node)

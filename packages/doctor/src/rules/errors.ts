@@ -1,4 +1,4 @@
-import { calleeOf, child, children, nameOf, unwrap, walk } from '../_ast.ts'
+import { callChain, calleeOf, child, children, nameOf, unwrap, walk } from '../_ast.ts'
 import type { AstNode } from '../_project.ts'
 import type { Problem } from '../types.ts'
 import { defineRule } from './_rule.ts'
@@ -12,14 +12,6 @@ const errorName = /^(?:e|err|error|ex|exc|exception|cause|reason)$|(?:Err|Error)
 /** A test that keeps a branch to a developer's machine: `NODE_ENV === 'development' ? err.stack : undefined`. */
 const environmentTest =
   /NODE_ENV|APP_ENV|isDev|isProd|isProduction|isDevelopment|development|production|debug/i
-
-/** The identifier a call chain starts from: `res` in `res.status(500).json(...)`. */
-function rootName(node: AstNode | undefined): string | undefined {
-  let current = unwrap(node)
-  while (current?.type === 'MemberExpression' || current?.type === 'CallExpression')
-    current = unwrap(child(current, current.type === 'MemberExpression' ? 'object' : 'callee'))
-  return current?.type === 'Identifier' ? (current.name as string) : undefined
-}
 
 function isErrorStack(node: AstNode): boolean {
   if (node.type !== 'MemberExpression' || nameOf(node) !== 'stack') return false
@@ -68,7 +60,8 @@ export const errorStackExposed = defineRule({
       walk(file.program, (node) => {
         if (node.type !== 'CallExpression') return
         const { name, objectNode } = calleeOf(node)
-        if (!sendCalls.has(name ?? '') || !responseName.test(rootName(objectNode) ?? '')) return
+        if (!sendCalls.has(name ?? '') || !responseName.test(nameOf(callChain(objectNode).start) ?? ''))
+          return
         const stack = exposedStack(children(node, 'arguments')[0])
         if (stack)
           problems.push({

@@ -1,4 +1,5 @@
 import {
+  callChain,
   calleeOf,
   child,
   children,
@@ -10,7 +11,6 @@ import {
   propertiesOf,
   resolveValue,
   stringValue,
-  unwrap,
   walk,
 } from '../_ast.ts'
 import type { AstNode } from '../_project.ts'
@@ -42,26 +42,8 @@ function isLiteralSecret(node: AstNode | undefined, declared: Map<string, AstNod
 
 /** Whether a call chain starts at `new SignJWT(...)` (jose). */
 function isSignJwtChain(node: AstNode | undefined): boolean {
-  let current = unwrap(node)
-  while (current) {
-    if (current.type === 'NewExpression') return nameOf(child(current, 'callee')) === 'SignJWT'
-    current = unwrap(child(current, current.type === 'CallExpression' ? 'callee' : 'object'))
-  }
-  return false
-}
-
-/** The calls of a chain, outermost first: `sign`, `setProtectedHeader` for `new SignJWT().setProtectedHeader().sign()`. */
-function chainCalls(node: AstNode | undefined): { names: string[]; start: AstNode | undefined } {
-  const names: string[] = []
-  let current = unwrap(node)
-  while (current?.type === 'CallExpression' || current?.type === 'MemberExpression') {
-    if (current.type === 'CallExpression') {
-      const name = calleeOf(current).name
-      if (name) names.push(name)
-    }
-    current = unwrap(child(current, current.type === 'CallExpression' ? 'callee' : 'object'))
-  }
-  return { names, start: current }
+  const { start } = callChain(node)
+  return start?.type === 'NewExpression' && nameOf(child(start, 'callee')) === 'SignJWT'
 }
 
 /**
@@ -150,10 +132,9 @@ export const jwtNoExpiry = defineRule({
           return
         }
         // new SignJWT(payload)....sign(key)
-        const chain = chainCalls(objectNode)
+        const chain = callChain(objectNode)
         if (
-          chain.start?.type === 'NewExpression' &&
-          nameOf(child(chain.start, 'callee')) === 'SignJWT' &&
+          isSignJwtChain(objectNode) &&
           !chain.names.includes('setExpirationTime') &&
           payloadWithoutExp(children(chain.start, 'arguments')[0], declared)
         )
