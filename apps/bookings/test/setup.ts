@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { AuthPluginOptions } from '@shipshape/auth'
 import { loadEnv } from '@shipshape/config'
+import type { PoolOptions } from '@shipshape/db'
 import type { App } from '@shipshape/server'
 import { getCookieHeader, setupTestService, watchOpenApiConformance } from '@shipshape/testing'
 import { afterAll, expect } from 'vitest'
@@ -43,6 +44,11 @@ export async function setupService(
      * machine is not the overload it guards against (the fault suite runs the real process with it on).
      */
     underPressure?: BuildOptions['underPressure']
+    /**
+     * The test database's pool over its defaults (2 s to wait for a connection, 1 s a statement): a file of
+     * bursts widens them, as it turns shedding off, so that a busy machine is not taken for an outage.
+     */
+    pool?: PoolOptions
     /** Node's timeouts, shortened for a test that needs a late request's 408 (see `BuildOptions`). */
     limits?: BuildOptions['limits']
     /** Collects every documented answer the file's requests produced, as `METHOD /path status`. */
@@ -54,6 +60,7 @@ export async function setupService(
   const service = await setupTestService({
     schema,
     migrationsFolder,
+    ...(options.pool === undefined ? {} : { pool: options.pool }),
     build: async (database, logs) => {
       const app = await buildApp(config, database, {
         logger: { level: 'debug', stream: logs.stream },

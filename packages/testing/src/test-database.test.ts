@@ -45,6 +45,32 @@ describe('createTestDatabase on PostgreSQL', () => {
     await vi.waitFor(() => database.ping(), { timeout: 10_000, interval: 100 })
   })
 
+  it("keeps the test defaults (2 s to wait for a connection) and takes a pool of the caller's", async () => {
+    const standard = await createTestDatabase({ schema, migrationsFolder, serverUrl })
+    const patient = await createTestDatabase({
+      schema,
+      migrationsFolder,
+      serverUrl,
+      pool: { max: 3, statementTimeoutMs: 30_000, queryTimeoutMs: 31_000 },
+    })
+    opened.push(standard, patient)
+    const setting = async (database: typeof standard) =>
+      (await database.query<{ statement_timeout: string }>('SHOW statement_timeout'))[0]?.statement_timeout
+    expect(await setting(standard)).toBe('1s')
+    expect(await setting(patient)).toBe('30s')
+    // Four at once on a pool of three: the fourth waits for a connection, within its 2 s.
+    const sleeps = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        patient.query<{ slept: string }>('SELECT pg_sleep(0.3)::text AS slept'),
+      ),
+    )
+    expect(sleeps).toHaveLength(4)
+    const busy = await patient.query<{ count: string }>(
+      "SELECT count(*)::text AS count FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'",
+    )
+    expect(Number(busy[0]?.count)).toBeLessThanOrEqual(3)
+  })
+
   it('destroy() closes the client and drops the database', async () => {
     const database = await createTestDatabase({ schema, migrationsFolder, serverUrl })
     const name = new URL(database.url ?? '').pathname.slice(1)

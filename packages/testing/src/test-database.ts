@@ -1,4 +1,4 @@
-import { createDatabase, type Database, runMigrations } from '@shipshape/db'
+import { createDatabase, type Database, type PoolOptions, runMigrations } from '@shipshape/db'
 import { runAdmin } from './_postgres-admin.ts'
 import { createScratchDatabase } from './postgres.ts'
 
@@ -28,6 +28,12 @@ export type TestDatabaseOptions<TSchema> = {
   serverUrl?: string | undefined
   /** Refuse to fall back to PGlite: without a server, fail and say so (a suite about PostgreSQL itself). */
   requirePostgres?: boolean
+  /**
+   * The pool, over the test defaults (20 connections, 2 s to wait for one, the production statement budget).
+   * A burst test that proves something else (a constraint under 100 concurrent writes) widens the budgets, so
+   * that a busy test machine is not taken for the outage they guard against; the fault suites keep them.
+   */
+  pool?: PoolOptions
 }
 
 /**
@@ -81,7 +87,7 @@ async function createMigrated<TSchema extends Record<string, unknown>>(
   const database = await createDatabase({
     url,
     ...(options.schema === undefined ? {} : { schema: options.schema }),
-    pool: { max: 20, connectionTimeoutMs: 2_000 },
+    pool: { max: 20, connectionTimeoutMs: 2_000, ...options.pool },
   })
   await runMigrations(database, { migrationsFolder: options.migrationsFolder })
   return database as Database<TSchema>
