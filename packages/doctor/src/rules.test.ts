@@ -50,7 +50,9 @@ const trips: Record<string, Record<string, string[]>> = {
   'env-unused': { trips: ['.env.example:2'], 'trips-shipshape': ['.env.example:17'] },
   'private-key-committed': { trips: ['certs/server.key:1'] },
   'runtime-mismatch': { trips: ['.github/workflows/ci.yml:10', 'Dockerfile:1', 'package.json:5'] },
-  'no-migrations': { trips: ['package.json:5', 'package.json:7'] },
+  'no-migrations': {
+    trips: ['package.json:5', 'package.json:6', 'package.json:8', 'src/db.ts:4', 'src/db.ts:6'],
+  },
   'no-graceful-shutdown': { trips: ['src/server.ts:5'], 'trips-exit-only': ['src/server.ts:5'] },
   'no-readiness-route': { trips: ['src/server.ts:5'] },
   'tests-happy-path-only': { trips: ['test/items.test.ts:1'] },
