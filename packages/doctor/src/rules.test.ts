@@ -32,8 +32,16 @@ const trips: Record<string, Record<string, string[]>> = {
   'cors-any-origin': { trips: ['src/app.ts:7', 'src/app.ts:8', 'src/app.ts:11', 'src/app.ts:12'] },
   'webhook-unverified': { trips: ['src/webhooks.ts:4'] },
   'error-stack-exposed': { trips: ['src/errors.ts:5', 'src/errors.ts:10', 'src/errors.ts:16'] },
-  'fk-without-index': { 'trips-sql': ['migrations/001_init.sql:4'], 'trips-drizzle': ['src/schema.ts:10'] },
-  'email-not-unique': { 'trips-sql': ['migrations/001_init.sql:3'], 'trips-drizzle': ['src/schema.ts:5'] },
+  'fk-without-index': {
+    'trips-sql': ['migrations/001_init.sql:4'],
+    'trips-drizzle': ['src/schema.ts:10'],
+    'trips-prisma': ['prisma/schema.prisma:13'],
+  },
+  'email-not-unique': {
+    'trips-sql': ['migrations/001_init.sql:3'],
+    'trips-drizzle': ['src/schema.ts:5'],
+    'trips-prisma': ['prisma/schema.prisma:8'],
+  },
   'create-without-idempotency': { trips: ['src/routes.ts:4'] },
   'openapi-undocumented-route': { trips: ['src/app.ts:6', 'src/app.ts:7'] },
   'outbound-no-timeout': { trips: ['src/clients.ts:4', 'src/clients.ts:5', 'src/clients.ts:6'] },
@@ -59,8 +67,8 @@ const trips: Record<string, Record<string, string[]>> = {
 }
 
 const passes: Record<string, string[]> = {
-  'fk-without-index': ['passes-sql', 'passes-drizzle'],
-  'email-not-unique': ['passes-sql', 'passes-drizzle'],
+  'fk-without-index': ['passes-sql', 'passes-drizzle', 'passes-prisma', 'passes-prisma-mysql'],
+  'email-not-unique': ['passes-sql', 'passes-drizzle', 'passes-prisma'],
   'docker-no-healthcheck': ['passes', 'passes-k8s'],
   'no-graceful-shutdown': ['passes', 'passes-test-helpers'],
   'env-unused': ['passes', 'passes-shipshape'],

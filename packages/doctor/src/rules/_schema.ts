@@ -13,7 +13,7 @@ import {
 import type { AstNode, Project } from '../_project.ts'
 import type { Location } from '../types.ts'
 
-/** A table's foreign keys, indexed leading columns and unique columns, from drizzle code or SQL migrations. */
+/** A table's foreign keys, indexed leading columns and unique columns, from drizzle code, SQL migrations or Prisma. */
 export interface TableFacts {
   table: string
   columns: Map<string, Location>
@@ -214,8 +214,82 @@ function readConstraint(
   }
 }
 
-/** Drizzle tables when the service declares them in code (its SQL is generated from them), else SQL migrations. */
+/** The names in a Prisma list argument: `[authorId, created(sort: Desc)]` → ['authorId', 'created']. */
+function prismaList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((item) => /^\s*(\w+)/.exec(item)?.[1])
+    .filter((name): name is string => name !== undefined)
+}
+
+/**
+ * Models from Prisma schemas (`*.prisma`), read line by line: scalar fields are columns (by field name, as
+ * Prisma's own index lists name them), `@id`/`@unique` and `@@id`/`@@unique`/`@@index` index them, and a
+ * relation's `fields: [...]` is a foreign key. On MySQL, InnoDB indexes every foreign key itself, so none is
+ * reported there.
+ */
+export function readPrismaTables(project: Project): TableFacts[] {
+  const tables: TableFacts[] = []
+  for (const file of project.files.filter((path) => path.endsWith('.prisma'))) {
+    const text = project.read(file) ?? ''
+    const provider = /datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"(\w+)"/.exec(text)?.[1]
+    const models = new Set([...text.matchAll(/^\s*(?:model|type|enum)\s+(\w+)/gm)].map((match) => match[1]))
+    let table: TableFacts | undefined
+    let offset = 0
+    for (const raw of text.split('\n')) {
+      const lineStart = offset
+      offset += raw.length + 1
+      const line = raw.replace(/\/\/.*$/, '')
+      const at = project.locate(file, lineStart + (raw.length - raw.trimStart().length))
+      const model = /^\s*model\s+(\w+)\s*\{/.exec(line)
+      if (model?.[1]) {
+        table = facts(model[1])
+        tables.push(table)
+        continue
+      }
+      if (!table) continue
+      if (/^\s*\}/.test(line)) {
+        table = undefined
+        continue
+      }
+      const block = /^\s*@@(\w+)\s*\(\s*(?:fields:\s*)?\[([^\]]*)\]/.exec(line)
+      if (block) {
+        const columns = prismaList(block[2])
+        if (block[1] === 'map') continue
+        if (columns[0]) table.leadingIndexed.add(columns[0])
+        if ((block[1] === 'unique' || block[1] === 'id') && columns.length === 1 && columns[0])
+          table.unique.add(columns[0])
+        continue
+      }
+      const tableName = /^\s*@@map\(\s*"([^"]+)"/.exec(line)?.[1]
+      if (tableName) table.table = tableName
+      const field = /^\s*(\w+)\s+(\w+)(\[\]|\?)?(.*)$/.exec(line)
+      if (!field?.[1] || !field[2]) continue
+      const [, name, type, , rest = ''] = field
+      const relation = /@relation\([^)]*fields:\s*\[([^\]]*)\]/.exec(rest)
+      if (relation) {
+        const [first] = prismaList(relation[1])
+        if (first && provider !== 'mysql') table.foreignKeys.push({ column: first, at })
+        continue
+      }
+      if (models.has(type)) continue
+      table.columns.set(name, at)
+      if (/@(?:id|unique)\b/.test(rest)) {
+        table.leadingIndexed.add(name)
+        table.unique.add(name)
+      }
+    }
+  }
+  return tables
+}
+
+/**
+ * The schema as the service declares it: drizzle tables in code (its SQL is generated from them), else SQL
+ * migrations, else Prisma models (a Prisma project with migrations is read from its SQL).
+ */
 export function readTables(project: Project): TableFacts[] {
   const drizzle = readDrizzleTables(project)
-  return drizzle.length > 0 ? drizzle : readSqlTables(project)
+  if (drizzle.length > 0) return drizzle
+  const sql = readSqlTables(project)
+  return sql.length > 0 ? sql : readPrismaTables(project)
 }

@@ -9,7 +9,7 @@ export const fkWithoutIndex = defineRule({
   severity: 'warning',
   title: 'Foreign key without an index',
   why: 'PostgreSQL does not index foreign keys: every join, and every delete of a parent row, scans the whole child table.',
-  fix: 'Add an index whose first column is the foreign key (drizzle: `index(...).on(table.ownerId)`; SQL: `CREATE INDEX ... (owner_id)`).',
+  fix: 'Add an index whose first column is the foreign key (drizzle: `index(...).on(table.ownerId)`; SQL: `CREATE INDEX ... (owner_id)`; Prisma: `@@index([ownerId])`).',
   check(project) {
     return readTables(project).flatMap((table) =>
       table.foreignKeys
@@ -29,7 +29,7 @@ export const emailNotUnique = defineRule({
   severity: 'warning',
   title: 'Email column without a unique index',
   why: 'Without a unique index two sign-ups racing with one address both succeed, and login then picks either account.',
-  fix: 'Add a unique index on the normalised email: drizzle `uniqueIndex(...).on(lower(table.email))` (a `sql` template), SQL `CREATE UNIQUE INDEX ... (lower(email))`.',
+  fix: 'Add a unique index on the normalised email: drizzle `uniqueIndex(...).on(lower(table.email))` (a `sql` template), SQL `CREATE UNIQUE INDEX ... (lower(email))`, Prisma `@unique` on a lower-cased field.',
   check(project) {
     return readTables(project).flatMap((table) =>
       [...table.columns]
