@@ -222,6 +222,15 @@ function propertiesOfPattern(pattern: AstNode): [string, string][] {
   })
 }
 
+/** Whether `local` is bound by an import (or `require`) of a module whose name matches `module`. */
+export function isImportedFrom(
+  imports: Map<string, ImportBinding>,
+  local: string | undefined,
+  module: RegExp,
+): boolean {
+  return local !== undefined && module.test(imports.get(local)?.source ?? '')
+}
+
 /** Whether any identifier or property name under node satisfies test. */
 export function mentions(node: AstNode | undefined, test: (name: string) => boolean): boolean {
   let found = false

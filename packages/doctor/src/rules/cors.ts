@@ -5,6 +5,7 @@ import {
   declarationsOf,
   importsOf,
   isFunction,
+  isImportedFrom,
   nameOf,
   propertiesOf,
   resolveValue,
@@ -58,17 +59,18 @@ export const corsAnyOrigin = defineRule({
     for (const file of project.sourceFiles()) {
       const imports = importsOf(file.program)
       const declared = declarationsOf(file.program)
-      const from = (local: string | undefined, modules: RegExp) =>
-        local !== undefined && modules.test(imports.get(local)?.source ?? '')
       walk(file.program, (node) => {
         if (node.type !== 'CallExpression') return
         const { name, objectNode } = calleeOf(node)
         const args = children(node, 'arguments')
         let options: AstNode | undefined
         // app.use(cors({ origin: true, credentials: true }))
-        if (objectNode === undefined && from(name, /^cors$/)) options = args[0]
+        if (objectNode === undefined && isImportedFrom(imports, name, /^cors$/)) options = args[0]
         // fastify.register(fastifyCors, { origin: '*', credentials: true })
-        else if (name === 'register' && from(nameOf(args[0]), /^(@fastify\/cors|fastify-cors)$/))
+        else if (
+          name === 'register' &&
+          isImportedFrom(imports, nameOf(args[0]), /^(@fastify\/cors|fastify-cors)$/)
+        )
           options = args[1]
         else return
         const settings = propertiesOf(resolveValue(options, declared))

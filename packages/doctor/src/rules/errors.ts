@@ -1,4 +1,4 @@
-import { callChain, calleeOf, child, children, nameOf, unwrap, walk } from '../_ast.ts'
+import { callChain, calleeOf, child, children, mentions, nameOf, unwrap, walk } from '../_ast.ts'
 import type { AstNode } from '../_project.ts'
 import type { Problem } from '../types.ts'
 import { defineRule } from './_rule.ts'
@@ -19,20 +19,6 @@ function isErrorStack(node: AstNode): boolean {
   return name !== undefined && errorName.test(name)
 }
 
-function testsEnvironment(node: AstNode | undefined): boolean {
-  let found = false
-  walk(node, (inner) => {
-    const text =
-      inner.type === 'Identifier'
-        ? (inner.name as string)
-        : typeof inner.value === 'string'
-          ? inner.value
-          : ''
-    if (environmentTest.test(text)) found = true
-  })
-  return found
-}
-
 /** The `err.stack` a response body carries, unless a branch on the environment guards it. */
 function exposedStack(payload: AstNode | undefined): AstNode | undefined {
   let exposed: AstNode | undefined
@@ -41,7 +27,9 @@ function exposedStack(payload: AstNode | undefined): AstNode | undefined {
     const guarded = parents.some(
       (parent) =>
         (parent.type === 'ConditionalExpression' || parent.type === 'LogicalExpression') &&
-        testsEnvironment(child(parent, parent.type === 'ConditionalExpression' ? 'test' : 'left')),
+        mentions(child(parent, parent.type === 'ConditionalExpression' ? 'test' : 'left'), (name) =>
+          environmentTest.test(name),
+        ),
     )
     if (!guarded) exposed = node
   })

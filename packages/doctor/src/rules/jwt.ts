@@ -5,8 +5,10 @@ import {
   children,
   declarationsOf,
   hasSpread,
+  type ImportBinding,
   importsOf,
   isFunction,
+  isImportedFrom,
   nameOf,
   propertiesOf,
   resolveValue,
@@ -38,6 +40,15 @@ function isLiteralSecret(node: AstNode | undefined, declared: Map<string, AstNod
     return isLiteralSecret(children(value, 'arguments')[0], declared, depth + 1)
   }
   return false
+}
+
+/** `jwt.sign(...)` on jsonwebtoken's default export, or `sign(...)` imported from it; not jose's `.sign(key)`. */
+function isJsonwebtokenCall(imports: Map<string, ImportBinding>, call: AstNode): boolean {
+  const { name, object, objectNode } = calleeOf(call)
+  return (
+    isImportedFrom(imports, object, /^jsonwebtoken$/) ||
+    (objectNode === undefined && isImportedFrom(imports, name, /^jsonwebtoken$/))
+  )
 }
 
 /** Whether a call chain starts at `new SignJWT(...)` (jose). */
@@ -74,22 +85,18 @@ export const jwtSecretLiteral = defineRule({
     for (const file of project.sourceFiles()) {
       const imports = importsOf(file.program)
       const declared = declarationsOf(file.program)
-      const fromModule = (local: string | undefined, module: RegExp) =>
-        local !== undefined && module.test(imports.get(local)?.source ?? '')
       walk(file.program, (node) => {
         if (node.type !== 'CallExpression') return
-        const { name, object, objectNode } = calleeOf(node)
+        const { name, objectNode } = calleeOf(node)
         const args = children(node, 'arguments')
         let key: AstNode | undefined
-        if (
-          (name === 'sign' || name === 'verify') &&
-          (fromModule(object, /^jsonwebtoken$/) ||
-            (objectNode === undefined && fromModule(name, /^jsonwebtoken$/)))
-        )
-          key = args[1]
+        if ((name === 'sign' || name === 'verify') && isJsonwebtokenCall(imports, node)) key = args[1]
         else if (name === 'sign' && isSignJwtChain(objectNode)) key = args[0]
         else if (name === 'jwtVerify') key = args[1]
-        else if (name === 'register' && fromModule(nameOf(args[0]), /^(@fastify\/jwt|fastify-jwt)$/))
+        else if (
+          name === 'register' &&
+          isImportedFrom(imports, nameOf(args[0]), /^(@fastify\/jwt|fastify-jwt)$/)
+        )
           key = propertiesOf(args[1]).get('secret')
         if (key && isLiteralSecret(key, declared)) {
           problems.push({
@@ -114,8 +121,6 @@ export const jwtNoExpiry = defineRule({
     for (const file of project.sourceFiles()) {
       const imports = importsOf(file.program)
       const declared = declarationsOf(file.program)
-      const fromJsonwebtoken = (local: string | undefined) =>
-        local !== undefined && imports.get(local)?.source === 'jsonwebtoken'
       const report = (node: AstNode) =>
         problems.push({
           ...project.locate(file.path, node.start),
@@ -123,11 +128,11 @@ export const jwtNoExpiry = defineRule({
         })
       walk(file.program, (node) => {
         if (node.type !== 'CallExpression') return
-        const { name, object, objectNode } = calleeOf(node)
+        const { name, objectNode } = calleeOf(node)
         if (name !== 'sign') return
         const args = children(node, 'arguments')
         // jwt.sign(payload, key, options), or `sign` imported from jsonwebtoken
-        if (fromJsonwebtoken(object) || (objectNode === undefined && fromJsonwebtoken(name))) {
+        if (isJsonwebtokenCall(imports, node)) {
           if (payloadWithoutExp(args[0], declared) && optionsWithoutExpiry(args[2], declared)) report(node)
           return
         }
