@@ -1,9 +1,6 @@
 import {
-  calleeOf,
   child,
   children,
-  declarationsOf,
-  importsOf,
   isFunction,
   isImportedFrom,
   nameOf,
@@ -13,7 +10,7 @@ import {
   walk,
 } from '../_ast.ts'
 import type { AstNode } from '../_project.ts'
-import type { Problem } from '../types.ts'
+import { findInCalls } from './_calls.ts'
 import { defineRule } from './_rule.ts'
 
 const decisions = new Set(['IfStatement', 'ConditionalExpression', 'LogicalExpression', 'SwitchStatement'])
@@ -54,33 +51,21 @@ export const corsAnyOrigin = defineRule({
   title: 'CORS lets any site make signed-in requests',
   why: 'With credentials allowed for every origin, any website a user visits can call the API with their cookies and read the answers.',
   fix: 'List the origins that may call with credentials (`origin: config.CORS_ORIGINS`), or drop `credentials: true` for a public API.',
-  check(project) {
-    const problems: Problem[] = []
-    for (const file of project.sourceFiles()) {
-      const imports = importsOf(file.program)
-      const declared = declarationsOf(file.program)
-      walk(file.program, (node) => {
-        if (node.type !== 'CallExpression') return
-        const { name, objectNode } = calleeOf(node)
-        const args = children(node, 'arguments')
-        let options: AstNode | undefined
-        // app.use(cors({ origin: true, credentials: true }))
-        if (objectNode === undefined && isImportedFrom(imports, name, /^cors$/)) options = args[0]
-        // fastify.register(fastifyCors, { origin: '*', credentials: true })
-        else if (
-          name === 'register' &&
-          isImportedFrom(imports, nameOf(args[0]), /^(@fastify\/cors|fastify-cors)$/)
-        )
-          options = args[1]
-        else return
-        const settings = propertiesOf(resolveValue(options, declared))
-        if (isTrue(settings.get('credentials')) && admitsAnyOrigin(settings.get('origin'), declared))
-          problems.push({
-            ...project.locate(file.path, node.start),
-            message: 'CORS allows credentials from any origin.',
-          })
-      })
-    }
-    return problems
-  },
+  check: (project) =>
+    findInCalls(project, ({ node, name, objectNode, args, imports, declared }) => {
+      let options: AstNode | undefined
+      // app.use(cors({ origin: true, credentials: true }))
+      if (objectNode === undefined && isImportedFrom(imports, name, /^cors$/)) options = args[0]
+      // fastify.register(fastifyCors, { origin: '*', credentials: true })
+      else if (
+        name === 'register' &&
+        isImportedFrom(imports, nameOf(args[0]), /^(@fastify\/cors|fastify-cors)$/)
+      )
+        options = args[1]
+      else return undefined
+      const settings = propertiesOf(resolveValue(options, declared))
+      return isTrue(settings.get('credentials')) && admitsAnyOrigin(settings.get('origin'), declared)
+        ? { at: node, message: 'CORS allows credentials from any origin.' }
+        : undefined
+    }),
 })

@@ -1,6 +1,6 @@
-import { callChain, calleeOf, child, children, mentions, nameOf, unwrap, walk } from '../_ast.ts'
+import { callChain, child, mentions, nameOf, unwrap, walk } from '../_ast.ts'
 import type { AstNode } from '../_project.ts'
-import type { Problem } from '../types.ts'
+import { findInCalls } from './_calls.ts'
 import { defineRule } from './_rule.ts'
 
 /** What sends a response body: Express's `res.json/send/end/write`, Fastify's `reply.send`, Hono's `c.json`. */
@@ -42,22 +42,16 @@ export const errorStackExposed = defineRule({
   title: 'Stack trace sent to the client',
   why: 'A stack trace in a response shows file paths, library versions and code to whoever sent the request, which maps the service for an attack.',
   fix: 'Log the error with its stack and answer a problem+json body that says what went wrong without it (Fastify: `setErrorHandler`; Express: an error middleware).',
-  check(project) {
-    const problems: Problem[] = []
-    for (const file of project.sourceFiles()) {
-      walk(file.program, (node) => {
-        if (node.type !== 'CallExpression') return
-        const { name, objectNode } = calleeOf(node)
-        if (!sendCalls.has(name ?? '') || !responseName.test(nameOf(callChain(objectNode).start) ?? ''))
-          return
-        const stack = exposedStack(children(node, 'arguments')[0])
-        if (stack)
-          problems.push({
-            ...project.locate(file.path, stack.start),
+  check: (project) =>
+    findInCalls(project, ({ name, objectNode, args }) => {
+      if (!sendCalls.has(name ?? '') || !responseName.test(nameOf(callChain(objectNode).start) ?? ''))
+        return undefined
+      const stack = exposedStack(args[0])
+      return stack
+        ? {
+            at: stack,
             message: `The response body carries \`${nameOf(unwrap(child(stack, 'object')))}.stack\`.`,
-          })
-      })
-    }
-    return problems
-  },
+          }
+        : undefined
+    }),
 })

@@ -3,20 +3,17 @@ import {
   calleeOf,
   child,
   children,
-  declarationsOf,
   hasSpread,
   type ImportBinding,
-  importsOf,
   isFunction,
   isImportedFrom,
   nameOf,
   propertiesOf,
   resolveValue,
   stringValue,
-  walk,
 } from '../_ast.ts'
 import type { AstNode } from '../_project.ts'
-import type { Problem } from '../types.ts'
+import { findInCalls } from './_calls.ts'
 import { defineRule } from './_rule.ts'
 
 /** Whether a key expression is, or falls back to, a secret written in the code. */
@@ -80,34 +77,21 @@ export const jwtSecretLiteral = defineRule({
   title: 'JWT secret written in the code',
   why: 'Anyone who can read the repository, or an image layer, can mint tokens for any user.',
   fix: 'Read the secret from the environment through the config schema (a required secret with a minimum length, no default).',
-  check(project) {
-    const problems: Problem[] = []
-    for (const file of project.sourceFiles()) {
-      const imports = importsOf(file.program)
-      const declared = declarationsOf(file.program)
-      walk(file.program, (node) => {
-        if (node.type !== 'CallExpression') return
-        const { name, objectNode } = calleeOf(node)
-        const args = children(node, 'arguments')
-        let key: AstNode | undefined
-        if ((name === 'sign' || name === 'verify') && isJsonwebtokenCall(imports, node)) key = args[1]
-        else if (name === 'sign' && isSignJwtChain(objectNode)) key = args[0]
-        else if (name === 'jwtVerify') key = args[1]
-        else if (
-          name === 'register' &&
-          isImportedFrom(imports, nameOf(args[0]), /^(@fastify\/jwt|fastify-jwt)$/)
-        )
-          key = propertiesOf(args[1]).get('secret')
-        if (key && isLiteralSecret(key, declared)) {
-          problems.push({
-            ...project.locate(file.path, key.start),
-            message: 'The JWT signing key is a literal in the code (or falls back to one).',
-          })
-        }
-      })
-    }
-    return problems
-  },
+  check: (project) =>
+    findInCalls(project, ({ node, name, objectNode, args, imports, declared }) => {
+      let key: AstNode | undefined
+      if ((name === 'sign' || name === 'verify') && isJsonwebtokenCall(imports, node)) key = args[1]
+      else if (name === 'sign' && isSignJwtChain(objectNode)) key = args[0]
+      else if (name === 'jwtVerify') key = args[1]
+      else if (
+        name === 'register' &&
+        isImportedFrom(imports, nameOf(args[0]), /^(@fastify\/jwt|fastify-jwt)$/)
+      )
+        key = propertiesOf(args[1]).get('secret')
+      return key && isLiteralSecret(key, declared)
+        ? { at: key, message: 'The JWT signing key is a literal in the code (or falls back to one).' }
+        : undefined
+    }),
 })
 
 export const jwtNoExpiry = defineRule({
@@ -116,36 +100,22 @@ export const jwtNoExpiry = defineRule({
   title: 'JWT signed without an expiry',
   why: 'A token without `exp` is valid forever: one that leaks (a log, a browser, a former employee) signs in until the key is changed for everyone.',
   fix: "Give every token an expiry (`expiresIn: '15m'`, jose's `setExpirationTime('15m')`): minutes for an access token, with a refresh token that is checked on the server to get the next one.",
-  check(project) {
-    const problems: Problem[] = []
-    for (const file of project.sourceFiles()) {
-      const imports = importsOf(file.program)
-      const declared = declarationsOf(file.program)
-      const report = (node: AstNode) =>
-        problems.push({
-          ...project.locate(file.path, node.start),
-          message: 'The token is signed without an expiry: it stays valid until the key changes.',
-        })
-      walk(file.program, (node) => {
-        if (node.type !== 'CallExpression') return
-        const { name, objectNode } = calleeOf(node)
-        if (name !== 'sign') return
-        const args = children(node, 'arguments')
-        // jwt.sign(payload, key, options), or `sign` imported from jsonwebtoken
-        if (isJsonwebtokenCall(imports, node)) {
-          if (payloadWithoutExp(args[0], declared) && optionsWithoutExpiry(args[2], declared)) report(node)
-          return
-        }
-        // new SignJWT(payload)....sign(key)
-        const chain = callChain(objectNode)
-        if (
+  check: (project) =>
+    findInCalls(project, ({ node, name, objectNode, args, imports, declared }) => {
+      if (name !== 'sign') return undefined
+      const chain = callChain(objectNode)
+      const unbounded = isJsonwebtokenCall(imports, node)
+        ? // jwt.sign(payload, key, options), or `sign` imported from jsonwebtoken
+          payloadWithoutExp(args[0], declared) && optionsWithoutExpiry(args[2], declared)
+        : // new SignJWT(payload)....sign(key)
           isSignJwtChain(objectNode) &&
           !chain.names.includes('setExpirationTime') &&
           payloadWithoutExp(children(chain.start, 'arguments')[0], declared)
-        )
-          report(node)
-      })
-    }
-    return problems
-  },
+      return unbounded
+        ? {
+            at: node,
+            message: 'The token is signed without an expiry: it stays valid until the key changes.',
+          }
+        : undefined
+    }),
 })

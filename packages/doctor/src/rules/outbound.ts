@@ -1,15 +1,6 @@
-import {
-  calleeOf,
-  children,
-  declarationsOf,
-  hasSpread,
-  importsOf,
-  propertiesOf,
-  resolveValue,
-  walk,
-} from '../_ast.ts'
+import { hasSpread, propertiesOf, resolveValue } from '../_ast.ts'
 import type { AstNode } from '../_project.ts'
-import type { Problem } from '../types.ts'
+import { findInCalls } from './_calls.ts'
 import { defineRule } from './_rule.ts'
 
 const axiosConfigIndex: Record<string, number> = {
@@ -43,38 +34,26 @@ export const outboundNoTimeout = defineRule({
   title: 'Outbound call without a timeout',
   why: 'A dependency that stops answering holds the request, its socket and its memory until the whole service stalls.',
   fix: 'Bound every call: `fetch(url, { signal: AbortSignal.timeout(ms) })`, axios `timeout`, undici `headersTimeout`/`bodyTimeout` or a signal (shipshape: @shipshape/outbound).',
-  check(project) {
-    const problems: Problem[] = []
-    for (const file of project.sourceFiles()) {
-      const imports = importsOf(file.program)
-      const declared = declarationsOf(file.program)
-      walk(file.program, (node) => {
-        if (node.type !== 'CallExpression') return
-        const { name, object } = calleeOf(node)
-        const args = children(node, 'arguments')
-        let missing: string | undefined
-        const source = imports.get(object ?? name ?? '')?.source
-        if (
-          !object &&
-          name === 'fetch' &&
-          (source === undefined || source === 'undici' || source === 'node-fetch')
-        ) {
-          if (checkOptions(args[1], declared, ['signal'])) missing = 'fetch() has no signal'
-        } else if (!object && name === 'request' && source === 'undici') {
-          if (checkOptions(args[1], declared, ['signal', 'headersTimeout', 'bodyTimeout']))
-            missing = 'undici request() has no timeout'
-        } else if (source === 'axios') {
-          const index = object ? axiosConfigIndex[name ?? ''] : 0
-          if (index !== undefined && checkOptions(args[index], declared, ['timeout', 'signal']))
-            missing = `axios${object ? `.${name}` : ''}() has no timeout`
-        }
-        if (missing)
-          problems.push({
-            ...project.locate(file.path, node.start),
-            message: `${missing}: a stalled dependency holds this request forever.`,
-          })
-      })
-    }
-    return problems
-  },
+  check: (project) =>
+    findInCalls(project, ({ node, name, object, args, imports, declared }) => {
+      let missing: string | undefined
+      const source = imports.get(object ?? name ?? '')?.source
+      if (
+        !object &&
+        name === 'fetch' &&
+        (source === undefined || source === 'undici' || source === 'node-fetch')
+      ) {
+        if (checkOptions(args[1], declared, ['signal'])) missing = 'fetch() has no signal'
+      } else if (!object && name === 'request' && source === 'undici') {
+        if (checkOptions(args[1], declared, ['signal', 'headersTimeout', 'bodyTimeout']))
+          missing = 'undici request() has no timeout'
+      } else if (source === 'axios') {
+        const index = object ? axiosConfigIndex[name ?? ''] : 0
+        if (index !== undefined && checkOptions(args[index], declared, ['timeout', 'signal']))
+          missing = `axios${object ? `.${name}` : ''}() has no timeout`
+      }
+      return missing
+        ? { at: node, message: `${missing}: a stalled dependency holds this request forever.` }
+        : undefined
+    }),
 })
