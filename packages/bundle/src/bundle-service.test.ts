@@ -1,13 +1,14 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { SourceMap } from 'node:module'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runBin } from '../test/run-bin.ts'
-import { BundleError, bundleService } from './bundle-service.ts'
+import { BundleError, bundleService, toAsciiSource } from './bundle-service.ts'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 // Inside the package, so the packages a bundle leaves out resolve from it as they would from dist/.
@@ -107,6 +108,44 @@ describe('bundleService', () => {
     const output = execFileSync(process.execPath, [outfile], { encoding: 'utf8' })
 
     expect(JSON.parse(output)).toEqual({ byUrl: '42', byDirname: '42', byFilename: true })
+  })
+
+  it('writes an ASCII bundle: the text of strings and names escaped, of kept comments replaced', async () => {
+    const outfile = join(outDir, 'text.js')
+    await bundleService({ serviceDir: packageDir, entry: 'test/fixture-text.mjs', outfile })
+    const bytes = readFileSync(outfile)
+
+    // One byte a character: Node keeps the module's source as a one-byte string, not a two-byte one.
+    expect(bytes.findIndex((byte) => byte > 0x7f)).toBe(-1)
+    const output = execFileSync(process.execPath, [outfile], { encoding: 'utf8' })
+    expect(JSON.parse(output)).toEqual({
+      greeting: 'héllo wörld 👋',
+      matches: true,
+      tagged: 'café héllo wörld 👋',
+      name: 'κλειδί',
+      patterns: [true, true, true, true],
+      scope: 'global',
+    })
+    const code = bytes.toString('latin1')
+    expect(code).toContain('The scope ([RFC 4291 ?2.7]) ? read from the multicast bits.')
+    // Each UTF-16 unit became one character, so the source map's columns still point where they did.
+    const map = new SourceMap(JSON.parse(readFileSync(`${outfile}.map`, 'utf8')))
+    const lines = code.split('\n')
+    const line = lines.findIndex((text) => text.includes('greeting: "h'))
+    const entry = map.findEntry(line, (lines[line] ?? '').indexOf('greeting'))
+    expect(entry).toMatchObject({ originalLine: 14, originalColumn: 2 })
+  })
+
+  it('escapes regular expressions (identity escapes too) and refuses other text esbuild left', () => {
+    expect(toAsciiSource('/* a → b */ const r = /é|\\é|[👋]/u\n')).toBe(
+      '/* a ? b */ const r = /\\u00E9|\\u00E9|[\\uD83D\\uDC4B]/u\n',
+    )
+    expect(toAsciiSource('const r = /\\\\é/\n')).toBe('const r = /\\\\\\u00E9/\n')
+    expect(toAsciiSource('const a = "ascii"\n')).toBe('const a = "ascii"\n')
+    expect(() => toAsciiSource('// ok\nconst a = "é"\n', 'x.js')).toThrow(
+      /x\.js has non-ASCII text outside comments and regular expressions \(line 2\)/,
+    )
+    expect(() => toAsciiSource('const = /é/', 'x.js')).toThrow(/could not parse x\.js/)
   })
 
   it('refuses, writing nothing, when the service does not depend on a runtime package it reaches', async () => {

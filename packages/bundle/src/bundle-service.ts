@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { build, type Metafile, type Plugin } from 'esbuild'
+import { parseSync } from 'oxc-parser'
 
 /**
  * Packages a bundle must leave to `node_modules`, and why. Each is a dependency the service itself declares,
@@ -103,6 +104,83 @@ function keepImportMeta(serviceDir: string, outfile: string): Plugin {
   }
 }
 
+// A UTF-16 unit outside ASCII: a character beyond the BMP is two of them.
+const NON_ASCII = /[\u0080-\uffff]/
+const EVERY_NON_ASCII = new RegExp(NON_ASCII.source, 'g')
+
+interface Span {
+  start: number
+  end: number
+}
+
+function holds(value: unknown, position: number): value is Span {
+  const span = value as Partial<Span> | null
+  return (
+    typeof span === 'object' &&
+    span !== null &&
+    typeof span.start === 'number' &&
+    typeof span.end === 'number' &&
+    span.start <= position &&
+    position < span.end
+  )
+}
+
+/** Whether `position` is in a regular expression literal: walks down only the nodes whose span holds it. */
+function isInRegExpLiteral(program: object, position: number): boolean {
+  let node: object | undefined = program
+  while (node !== undefined) {
+    if ((node as { regex?: unknown }).regex !== undefined) return true
+    let next: object | undefined
+    for (const value of Object.values(node)) {
+      const candidates: unknown[] = Array.isArray(value) ? value : [value]
+      next = candidates.find((candidate) => holds(candidate, position)) as object | undefined
+      if (next !== undefined) break
+    }
+    node = next
+  }
+  return false
+}
+
+/**
+ * The bundle with only ASCII in it. Node decodes an ES module's source from UTF-8 and V8 keeps the text for
+ * the life of the process: one non-ASCII character anywhere makes the whole bundle a two-byte string (~7 MiB
+ * for ~3.5 MiB of code). The reference service had ten such lines, all comments or a legal notice; ASCII
+ * only, it starts with ~4 MiB less RSS (bench/README.md, eleventh pass). With `charset: 'ascii'` esbuild
+ * escapes strings, templates and names, but not the comments it keeps (in class bodies and object literals,
+ * and legal comments) nor regular expression literals. A parse (oxc-parser) tells them apart: in a comment,
+ * each non-ASCII UTF-16 unit becomes `?` (one unit for one, so the source map's columns hold); in a regular
+ * expression, its `\uXXXX` escape, which means the same unit with or without the `u` flag (two escapes of a
+ * surrogate pair are one character under `u`), and replaces an identity escape of it (`\ü`). Anywhere else:
+ * `BundleError`, since esbuild should have escaped it.
+ */
+export function toAsciiSource(code: string, filename = 'bundle.js'): string {
+  if (!NON_ASCII.test(code)) return code
+  const { program, comments, errors } = parseSync(filename, code, { sourceType: 'module' })
+  const [error] = errors
+  if (error !== undefined) throw new BundleError(`could not parse ${filename}: ${error.message}`)
+  let ascii = ''
+  let copied = 0
+  let comment = 0
+  for (const { index } of code.matchAll(EVERY_NON_ASCII)) {
+    while (comment < comments.length && (comments[comment] as Span).end <= index) comment += 1
+    if (holds(comments[comment], index)) {
+      ascii += `${code.slice(copied, index)}?`
+    } else if (isInRegExpLiteral(program, index)) {
+      let backslashes = 0
+      while (code[index - 1 - backslashes] === '\\') backslashes += 1
+      const unit = `\\u${code.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0')}`
+      ascii += code.slice(copied, backslashes % 2 === 1 ? index - 1 : index) + unit
+    } else {
+      const line = code.slice(0, index).split('\n').length
+      throw new BundleError(
+        `${filename} has non-ASCII text outside comments and regular expressions (line ${line}), which esbuild escapes`,
+      )
+    }
+    copied = index + 1
+  }
+  return ascii + code.slice(copied)
+}
+
 /**
  * Bundles a service's compiled entry point (and everything it imports, but `RUNTIME_PACKAGES`) into one ES
  * module with a source map, so a start reads one file instead of resolving and loading ~1 400. Refuses
@@ -125,6 +203,8 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
     platform: 'node',
     format: 'esm',
     target: 'node24',
+    // Strings, templates and names as escapes; comments and regular expressions: toAsciiSource.
+    charset: 'ascii',
     external: [...runtimePackages],
     banner: { js: BANNER },
     plugins: [keepImportMeta(serviceDir, outfile)],
@@ -147,13 +227,15 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
         '. Add it to the dependencies of the service.',
     )
 
-  await mkdir(dirname(outfile), { recursive: true })
-  for (const file of result.outputFiles) await writeFile(file.path, file.contents)
   const bundle = result.outputFiles.find((file) => file.path === outfile)
+  if (bundle === undefined) throw new BundleError(`esbuild wrote no ${relative(serviceDir, outfile)}`)
+  const code = toAsciiSource(bundle.text, relative(serviceDir, outfile))
+  await mkdir(dirname(outfile), { recursive: true })
+  for (const file of result.outputFiles) await writeFile(file.path, file === bundle ? code : file.contents)
   return {
     outfile,
     modules: Object.keys(result.metafile.inputs).length,
-    bytes: bundle?.contents.byteLength ?? 0,
+    bytes: Buffer.byteLength(code),
     external,
   }
 }

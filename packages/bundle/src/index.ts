@@ -4,6 +4,7 @@ export {
   type BundleResult,
   bundleService,
   RUNTIME_PACKAGES,
+  toAsciiSource,
 } from './bundle-service.ts'
 export {
   CompileCacheError,
