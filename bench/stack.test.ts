@@ -37,6 +37,9 @@ it('runs every row of the stack bench in smoke mode, with only 2xx answers', () 
     expect(lines.find((line) => line.startsWith(`| ${label} |`))).toMatch(
       /\| .*, \d+ µs CPU \| .*, \d+ µs CPU \| .* \| p99 x\d+\.\d\d \| \d+\.\d % \|$/,
     )
+  // A start: its wall time to the first /readyz 200, and the CPU its process used to get there.
+  for (const label of ROWS.filter((each) => each.startsWith('cold start')))
+    expect(lines.find((line) => line.startsWith(`| ${label} |`))).toMatch(/\| \d+ \| \d+ \|$/)
   expect(result.stdout).toMatch(/^compile cache: [1-9]\d* modules/m)
   // The built service is a bundle: its request spans and its pg spans both reach the collector.
   expect(result.stdout).toMatch(
