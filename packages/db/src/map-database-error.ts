@@ -21,6 +21,16 @@ const UNAVAILABLE: ProblemInit = {
   detail: 'The database is unavailable; retry later.',
 }
 
+// The transaction was rolled back to let concurrent ones through: a deadlock broken (40P01) or a serializable
+// transaction that could not be ordered (40001). Nothing was written, and the same request may succeed
+// when retried: 503 with Retry-After, not the 500 of a fault.
+const CONTENDED: ProblemInit = {
+  status: 503,
+  code: 'unavailable',
+  detail: 'The request met concurrent ones and was rolled back; retry it.',
+}
+const CONTENDED_SQLSTATES = new Set(['40P01', '40001'])
+
 // SQLSTATEs meaning "the server cannot serve this now": admin/crash shutdown, starting up, too many
 // connections, statement timeout. Class 08 (connection exceptions) is matched by prefix.
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014'])
@@ -56,6 +66,7 @@ function classify(error: object): ProblemInit | undefined {
   const { code, message } = error as { code?: unknown; message?: unknown }
   if (code === '23505') return CONFLICT
   if (code === '23P01') return EXCLUDED
+  if (typeof code === 'string' && CONTENDED_SQLSTATES.has(code)) return CONTENDED
   // The server ended the session (FATAL/PANIC: not accepting connections, database gone, shutting down):
   // whatever the code, the request failed before doing anything and may be retried.
   const { severity } = error as { severity?: unknown }

@@ -162,6 +162,43 @@ describe('createDatabase on PostgreSQL', () => {
     expect(JSON.stringify(problem)).not.toMatch(/rooms|overlap|insert/)
   })
 
+  it('maps a real deadlock (40P01) to 503 retry-later, without the SQL or the rows', async () => {
+    // Statements may wait past PostgreSQL's deadlock_timeout (1 s) for the deadlock to be found.
+    const database = await open({ pool: { max: 2, statementTimeoutMs: 10_000 } })
+    await database.db.execute(sql`create table seats (id int primary key, holder text)`)
+    await database.db.execute(sql`insert into seats values (1, null), (2, null)`)
+    // Two transactions take the same two rows in opposite orders; PostgreSQL aborts one of them.
+    let firstLocked = () => {}
+    let secondLocked = () => {}
+    const bothLocked = Promise.all([
+      new Promise<void>((resolve) => {
+        firstLocked = resolve
+      }),
+      new Promise<void>((resolve) => {
+        secondLocked = resolve
+      }),
+    ])
+    const take = (first: number, second: number, locked: () => void) =>
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`update seats set holder = 'secret-holder' where id = ${first}`)
+        locked()
+        await bothLocked
+        await tx.execute(sql`update seats set holder = 'secret-holder' where id = ${second}`)
+      })
+    const results = await Promise.allSettled([take(1, 2, firstLocked), take(2, 1, secondLocked)])
+    const rejected = results.filter((result) => result.status === 'rejected')
+    expect(rejected).toHaveLength(1)
+    const error = (rejected[0] as PromiseRejectedResult).reason
+    expect(getMessages(error)).toMatch(/deadlock/)
+    const problem = mapDatabaseError(error)
+    expect(problem).toEqual({
+      status: 503,
+      code: 'unavailable',
+      detail: 'The request met concurrent ones and was rolled back; retry it.',
+    })
+    expect(JSON.stringify(problem)).not.toMatch(/seats|secret-holder|update/)
+  })
+
   it('survives an idle backend killed by pg_terminate_backend, and the next query succeeds', async () => {
     const failures: Error[] = []
     const database = await open({ pool: { max: 1 }, onPoolError: (error) => failures.push(error) })

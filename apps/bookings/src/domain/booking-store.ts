@@ -1,7 +1,7 @@
 import type { AppDatabase } from '@shipshape/db'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
-import { bookings } from '../db/schema.ts'
+import { bookings, resources } from '../db/schema.ts'
 import { recordBookingEvent } from './events.ts'
 
 export type BookingRow = typeof bookings.$inferSelect
@@ -23,11 +23,13 @@ const ATTEMPTS = 3
 
 /**
  * Holds [startsAt, endsAt) of a resource for the user until `now() + holdSeconds`, or throws the database's
- * 23P01 (bookings_no_overlap) when a live booking overlaps. In one (sub)transaction: first the expired holds
- * that overlap the slot are moved to `expired` (locked in id order, so two requests never deadlock on
- * them), then the row is inserted, and the exclusion constraint decides. Two inserts of overlapping slots
- * can still deadlock inside the constraint check (each waits for the other's row); PostgreSQL aborts one
- * with 40P01, and that attempt is simply run again: it then meets the winner's row and gets 23P01.
+ * 23P01 (bookings_no_overlap) when a live booking overlaps. In one (sub)transaction: first the resource's
+ * row is locked (`FOR NO KEY UPDATE`: the holds of one resource queue; foreign-key checks and other
+ * resources do not wait), then the expired holds that overlap the slot are moved to `expired`, then the row
+ * is inserted, and the exclusion constraint decides. Without the queue, overlapping inserts running at once
+ * could each wait for the other's row inside the constraint check, and PostgreSQL broke those cycles one a
+ * second (deadlock_timeout): under load, a burst ran out of retries (ADR 006). A deadlock with another
+ * writer (40P01) is still run again, up to three attempts.
  */
 export async function holdSlot(
   db: Db,
@@ -36,6 +38,11 @@ export async function holdSlot(
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
+        await tx
+          .select({ id: resources.id })
+          .from(resources)
+          .where(eq(resources.id, slot.resourceId))
+          .for('no key update')
         const overlaps = sql`tstzrange(${bookings.startsAt}, ${bookings.endsAt}, '[)') && tstzrange(${slot.startsAt.toISOString()}::timestamptz, ${slot.endsAt.toISOString()}::timestamptz, '[)')`
         const expired = tx
           .select({ id: bookings.id })
