@@ -136,16 +136,29 @@ describe('bundleService', () => {
     expect(entry).toMatchObject({ originalLine: 14, originalColumn: 2 })
   })
 
-  it('escapes regular expressions (identity escapes too) and refuses other text esbuild left', () => {
-    expect(toAsciiSource('/* a → b */ const r = /é|\\é|[👋]/u\n')).toBe(
-      '/* a ? b */ const r = /\\u00E9|\\u00E9|[\\uD83D\\uDC4B]/u\n',
-    )
-    expect(toAsciiSource('const r = /\\\\é/\n')).toBe('const r = /\\\\\\u00E9/\n')
-    expect(toAsciiSource('const a = "ascii"\n')).toBe('const a = "ascii"\n')
-    expect(() => toAsciiSource('// ok\nconst a = "é"\n', 'x.js')).toThrow(
-      /x\.js has non-ASCII text outside comments and regular expressions \(line 2\)/,
-    )
-    expect(() => toAsciiSource('const = /é/', 'x.js')).toThrow(/could not parse x\.js/)
+  it('escapes regular expressions (identity escapes too); other text it leaves, and says where', () => {
+    expect(toAsciiSource('/* a → b */ const r = /é|\\é|[👋]/u\n')).toEqual({
+      code: '/* a ? b */ const r = /\\u00E9|\\u00E9|[\\uD83D\\uDC4B]/u\n',
+    })
+    expect(toAsciiSource('const r = /\\\\é/\n').code).toBe('const r = /\\\\\\u00E9/\n')
+    expect(toAsciiSource('const a = "ascii"\n')).toEqual({ code: 'const a = "ascii"\n' })
+    // A tagged template's raw text is what the tag reads: an escape would change it.
+    const tagged = '// → ok\nconst a = String.raw`é`\n'
+    expect(toAsciiSource(tagged, 'x.js')).toEqual({
+      code: tagged,
+      kept: 'x.js:2 has non-ASCII text outside comments and regular expressions',
+    })
+    expect(toAsciiSource('const = /é/', 'x.js')).toMatchObject({
+      code: 'const = /é/',
+      kept: /x\.js could not be parsed/,
+    })
+  })
+
+  it('keeps a bundle it cannot make ASCII as esbuild wrote it, working, and says so', async () => {
+    const outfile = join(outDir, 'raw.js')
+    const result = await bundleService({ serviceDir: packageDir, entry: 'test/fixture-raw.mjs', outfile })
+    expect(result.nonAscii).toMatch(/raw\.js:\d+ has non-ASCII text outside comments and regular expressions/)
+    expect(execFileSync(process.execPath, [outfile], { encoding: 'utf8' })).toBe('é\\u00e9\n')
   })
 
   it('refuses, writing nothing, when the service does not depend on a runtime package it reaches', async () => {
@@ -195,6 +208,14 @@ describe('shipshape-bundle', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(
       /^bundled .*cli\.js: \d+ modules, [\d.]+ MiB; left to node_modules: @shipshape\/telemetry, pg\n$/,
+    )
+  })
+
+  it('bundles what it cannot make ASCII, exits 0, and notes why it takes more memory', () => {
+    const result = run(['--entry', 'test/fixture-raw.mjs', '--outfile', join(outDir, 'cli-raw.js')])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      /\nnote: the bundle is not ASCII only \(.*cli-raw\.js:\d+ has non-ASCII text outside comments and regular expressions\), so it takes more memory\n$/,
     )
   })
 

@@ -37,6 +37,8 @@ export interface BundleResult {
   bytes: number
   /** The runtime packages the service's code reaches, left to `node_modules`. */
   external: string[]
+  /** Set when the bundle keeps non-ASCII text (see `toAsciiSource`): where, and so why. */
+  nonAscii?: string
 }
 
 export class BundleError extends Error {
@@ -141,23 +143,32 @@ function isInRegExpLiteral(program: object, position: number): boolean {
   return false
 }
 
+export interface AsciiSource {
+  /** The code: ASCII only, unless `kept` says why not. */
+  code: string
+  /** Why the code was left as it was: where non-ASCII text could not be rewritten without changing it. */
+  kept?: string
+}
+
 /**
  * The bundle with only ASCII in it. Node decodes an ES module's source from UTF-8 and V8 keeps the text for
  * the life of the process: one non-ASCII character anywhere makes the whole bundle a two-byte string (~7 MiB
  * for ~3.5 MiB of code). The reference service had ten such lines, all comments or a legal notice; ASCII
  * only, it starts with ~4 MiB less RSS (bench/README.md, eleventh pass). With `charset: 'ascii'` esbuild
  * escapes strings, templates and names, but not the comments it keeps (in class bodies and object literals,
- * and legal comments) nor regular expression literals. A parse (oxc-parser) tells them apart: in a comment,
- * each non-ASCII UTF-16 unit becomes `?` (one unit for one, so the source map's columns hold); in a regular
- * expression, its `\uXXXX` escape, which means the same unit with or without the `u` flag (two escapes of a
- * surrogate pair are one character under `u`), and replaces an identity escape of it (`\ü`). Anywhere else:
- * `BundleError`, since esbuild should have escaped it.
+ * and legal comments), regular expression literals, nor a tagged template's raw text. A parse (oxc-parser)
+ * tells them apart: in a comment, each non-ASCII UTF-16 unit becomes `?` (one unit for one, so the source
+ * map's columns hold); in a regular expression, its `\uXXXX` escape, which means the same unit with or
+ * without the `u` flag (two escapes of a surrogate pair are one character under `u`), and replaces an
+ * identity escape of it (`\ü`). Anything else (a tagged template's raw text, which an escape would change)
+ * leaves the code as it was, with `kept` saying where: memory, not correctness, is at stake, so a build
+ * never fails for it.
  */
-export function toAsciiSource(code: string, filename = 'bundle.js'): string {
-  if (!NON_ASCII.test(code)) return code
+export function toAsciiSource(code: string, filename = 'bundle.js'): AsciiSource {
+  if (!NON_ASCII.test(code)) return { code }
   const { program, comments, errors } = parseSync(filename, code, { sourceType: 'module' })
   const [error] = errors
-  if (error !== undefined) throw new BundleError(`could not parse ${filename}: ${error.message}`)
+  if (error !== undefined) return { code, kept: `${filename} could not be parsed: ${error.message}` }
   let ascii = ''
   let copied = 0
   let comment = 0
@@ -172,13 +183,11 @@ export function toAsciiSource(code: string, filename = 'bundle.js'): string {
       ascii += code.slice(copied, backslashes % 2 === 1 ? index - 1 : index) + unit
     } else {
       const line = code.slice(0, index).split('\n').length
-      throw new BundleError(
-        `${filename} has non-ASCII text outside comments and regular expressions (line ${line}), which esbuild escapes`,
-      )
+      return { code, kept: `${filename}:${line} has non-ASCII text outside comments and regular expressions` }
     }
     copied = index + 1
   }
-  return ascii + code.slice(copied)
+  return { code: ascii + code.slice(copied) }
 }
 
 /**
@@ -203,7 +212,7 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
     platform: 'node',
     format: 'esm',
     target: 'node24',
-    // Strings, templates and names as escapes; comments and regular expressions: toAsciiSource.
+    // Strings, templates and names as escapes; the rest: toAsciiSource.
     charset: 'ascii',
     external: [...runtimePackages],
     banner: { js: BANNER },
@@ -229,7 +238,7 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
 
   const bundle = result.outputFiles.find((file) => file.path === outfile)
   if (bundle === undefined) throw new BundleError(`esbuild wrote no ${relative(serviceDir, outfile)}`)
-  const code = toAsciiSource(bundle.text, relative(serviceDir, outfile))
+  const { code, kept } = toAsciiSource(bundle.text, relative(serviceDir, outfile))
   await mkdir(dirname(outfile), { recursive: true })
   for (const file of result.outputFiles) await writeFile(file.path, file === bundle ? code : file.contents)
   return {
@@ -237,5 +246,6 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
     modules: Object.keys(result.metafile.inputs).length,
     bytes: Buffer.byteLength(code),
     external,
+    ...(kept === undefined ? {} : { nonAscii: kept }),
   }
 }

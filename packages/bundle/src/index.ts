@@ -1,4 +1,5 @@
 export {
+  type AsciiSource,
   BundleError,
   type BundleOptions,
   type BundleResult,
