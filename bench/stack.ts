@@ -30,17 +30,18 @@ import {
  * started as its Dockerfile's CMD starts it (built dist/, the CMD's arguments read from the Dockerfile,
  * APP_ENV=production, PostgreSQL on a scratch database migrated first with dist/migrate.js), measured side
  * by side with bare Fastify and a hand-written Fastify + pg + jose service, in rounds that rotate which side
- * goes first (the tracing variants in more, shorter rounds of their own). Prints ratios and p99 per row,
- * cold start to /readyz 200 and RSS. BENCH_SMOKE=1: one short round of everything (a CI check that the
- * bench still runs, not a measurement). Exits 1 on any non-2xx answer.
+ * goes first, over several sets of the service's processes (the tracing variants in more, shorter rounds of
+ * their own). Prints ratios and p99 per row, cold start to /readyz 200 and RSS. BENCH_SMOKE=1: one short
+ * round of everything (a CI check that the bench still runs, not a measurement). Exits 1 on any non-2xx
+ * answer.
  */
 const SMOKE = process.env.BENCH_SMOKE === '1'
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = SMOKE ? 1 : Number(process.env.BENCH_SECONDS ?? 3)
 const WARMUP_SECONDS = SMOKE ? 0.5 : 2
 const COLD_RUNS = SMOKE ? 1 : Number(process.env.BENCH_COLD_RUNS ?? 5)
-// Each tracing variant runs as this many processes in turn (a fresh set of the four each time), this many
-// rounds each, after a longer warm-up: see "the tracing variants" below.
+// The service runs as this many sets of its four variants in turn (a fresh set each time); each set gets this
+// many tracing rounds after a longer warm-up, and its share of ROUNDS: see "every row of the service" below.
 const TRACING_PROCESSES = SMOKE ? 1 : Number(process.env.BENCH_TRACING_PROCESSES ?? 3)
 const TRACING_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_ROUNDS ?? 3)
 const TRACING_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_SECONDS ?? 2)
@@ -241,56 +242,70 @@ try {
   console.log(
     '\n| row | ours | baseline | throughput: median of the per-round ratios, and their range | p99 | CPU per request: baseline / ours |\n|---|---|---|---|---|---|',
   )
-  const health = await runRounds('/healthz', {
-    bare: { url: baselines.bare, child: baselines.child },
-    'createServer()': { url: finerUrls.shipshape, child: finer },
-    service: services.idle,
-    'service, tracing off': services.off,
-  })
-  countFailures(health)
-  row('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
-  row('`GET /healthz`: the service, tracing off, vs bare Fastify', health, 'service, tracing off', 'bare')
-  row('`GET /healthz`: `createServer()` alone vs bare Fastify (finer)', health, 'createServer()', 'bare')
-
+  // Two processes started alike differ by up to 16 % in CPU per request (memory layout, JIT and GC
+  // decisions: the seventh pass), as much as some rows measure. So every row of the service pools
+  // TRACING_PROCESSES sets of the four variants, started in turn: the set above, then fresh ones. Each set is
+  // warmed up by its tracing rounds (TRACING_WARMUP_SECONDS each: the first seconds of a process still
+  // compile), then serves `/healthz` and the signed-in list beside the baselines, ROUNDS spread over the sets.
   const listPath = '/preferences?limit=20'
-  const list = await runRounds(
-    listPath,
-    {
-      'hand-written': { url: baselines.handWritten, child: baselines.child },
-      off: services.off,
-      idle: services.idle,
-    },
-    { cookie },
-  )
-  countFailures(list)
-  row('signed-in `GET /preferences?limit=20`: the service vs hand-written', list, 'idle', 'hand-written')
-  row('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
-
-  // The tracing variants differ by a few points, and two processes started alike differ by as much (up to
-  // 16 % in CPU per request: memory layout, JIT and GC decisions). So each variant runs as TRACING_PROCESSES
-  // processes in turn: the set above, then fresh sets of the four, each warmed up longer (the first seconds
-  // of a process still compile), in rounds of their own; the rows pool every set's rounds.
+  const roundsPerSet = Math.max(1, Math.ceil(ROUNDS / TRACING_PROCESSES))
+  const health: Record<string, Sample[]> = {
+    bare: [],
+    'createServer()': [],
+    service: [],
+    'service, tracing off': [],
+  }
+  const list: Record<string, Sample[]> = { 'hand-written': [], off: [], idle: [] }
   const tracing: Record<Variant, Sample[]> = { off: [], idle: [], export: [], sampled: [] }
+  const pool = (into: Record<string, Sample[]>, samples: Record<string, Sample[]>) => {
+    for (const [name, each] of Object.entries(samples)) into[name]?.push(...each)
+  }
   let loadedRss: Record<string, number> = {}
   let set = services
   for (let index = 0; index < TRACING_PROCESSES; index++) {
     if (index > 0) set = await startVariants(scratch.url)
-    const samples = await runRounds(
-      listPath,
-      set,
-      { cookie },
-      {
-        rounds: TRACING_ROUNDS,
-        seconds: TRACING_SECONDS,
-        warmup: TRACING_WARMUP_SECONDS,
-      },
+    pool(
+      tracing,
+      await runRounds(
+        listPath,
+        set,
+        { cookie },
+        { rounds: TRACING_ROUNDS, seconds: TRACING_SECONDS, warmup: TRACING_WARMUP_SECONDS },
+      ),
     )
-    for (const variant of VARIANTS) tracing[variant].push(...(samples[variant] ?? []))
+    const bare = { url: baselines.bare, child: baselines.child }
+    const createServerSide = { url: finerUrls.shipshape, child: finer }
+    pool(
+      health,
+      await runRounds(
+        '/healthz',
+        { bare, 'createServer()': createServerSide, service: set.idle, 'service, tracing off': set.off },
+        {},
+        { rounds: roundsPerSet },
+      ),
+    )
+    const handWritten = { url: baselines.handWritten, child: baselines.child }
+    pool(
+      list,
+      await runRounds(
+        listPath,
+        { 'hand-written': handWritten, off: set.off, idle: set.idle },
+        { cookie },
+        { rounds: roundsPerSet },
+      ),
+    )
     // After the load: the first set, which served every row.
     if (index === 0)
       loadedRss = Object.fromEntries(VARIANTS.map((variant) => [variant, rssMiB(services[variant].child)]))
     await Promise.all(VARIANTS.map((variant) => stop(set[variant].child)))
   }
+  countFailures(health)
+  row('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
+  row('`GET /healthz`: the service, tracing off, vs bare Fastify', health, 'service, tracing off', 'bare')
+  row('`GET /healthz`: `createServer()` alone vs bare Fastify (finer)', health, 'createServer()', 'bare')
+  countFailures(list)
+  row('signed-in `GET /preferences?limit=20`: the service vs hand-written', list, 'idle', 'hand-written')
+  row('signed-in list, tracing off vs hand-written', list, 'off', 'hand-written')
   countFailures(tracing)
   row('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', tracing, 'idle', 'off')
   row('tracing: exporting 100 % to a loopback OTLP sink vs off', tracing, 'export', 'off')
