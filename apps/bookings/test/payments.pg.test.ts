@@ -140,14 +140,8 @@ describe('the payment webhook confirms a booking once, in any order', () => {
     })
     const bookingId = randomUUID()
     const event = paymentEvent(bookingId)
-    let commit = () => {}
-    const gate = new Promise<void>((resolve) => {
-      commit = resolve
-    })
-    let inserted = () => {}
-    const insertedYet = new Promise<void>((resolve) => {
-      inserted = resolve
-    })
+    const gate = Promise.withResolvers<void>()
+    const insertedYet = Promise.withResolvers<void>()
     // The request that creates the booking, still in its transaction while the provider's event arrives.
     const creating = db.transaction(async (tx) => {
       await tx.insert(bookings).values({
@@ -158,10 +152,10 @@ describe('the payment webhook confirms a booking once, in any order', () => {
         endsAt: new Date(Date.now() + 30 * 86_400_000 + 3_600_000),
         holdExpiresAt: new Date(Date.now() + 600_000),
       })
-      inserted()
-      await gate
+      insertedYet.resolve()
+      await gate.promise
     })
-    await insertedYet
+    await insertedYet.promise
     const early = await deliver(event)
     expect(early.statusCode, early.body).toBe(409)
     expect(early.headers['content-type']).toMatch(/^application\/problem\+json/)
@@ -172,7 +166,7 @@ describe('the payment webhook confirms a booking once, in any order', () => {
       .where(and(eq(webhookDeliveries.source, 'stripe'), eq(webhookDeliveries.id, event.id)))
     expect(recorded).toEqual([])
 
-    commit()
+    gate.resolve()
     await creating
     const redelivered = await deliver(event)
     expect(redelivered.json()).toEqual({ received: true, duplicate: false })

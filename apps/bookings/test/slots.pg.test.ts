@@ -101,20 +101,14 @@ describe('holds of one resource wait their turn', () => {
   // its resource's row (FOR NO KEY UPDATE): the holds of one resource queue, other resources do not wait.
   it('waits while another transaction has the resource, and books once it is let go', async () => {
     const resourceId = await createResource()
-    let release = () => {}
-    const released = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    let locked = () => {}
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve
-    })
+    const released = Promise.withResolvers<void>()
+    const locked = Promise.withResolvers<void>()
     const holder = db.transaction(async (tx) => {
       await tx.execute(sql`SELECT 1 FROM resources WHERE id = ${resourceId} FOR NO KEY UPDATE`)
-      locked()
-      await released
+      locked.resolve()
+      await released.promise
     })
-    await isLocked
+    await locked.promise
     let answered = false
     const waiting = post('/bookings', alice.headers, slot(resourceId, mondayAt(300), 60)).then((response) => {
       answered = true
@@ -125,7 +119,7 @@ describe('holds of one resource wait their turn', () => {
     expect(elsewhere.statusCode, elsewhere.body).toBe(201)
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(answered).toBe(false)
-    release()
+    released.resolve()
     await holder
     const response = await waiting
     expect(response.statusCode, response.body).toBe(201)

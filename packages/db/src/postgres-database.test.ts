@@ -168,20 +168,13 @@ describe('createDatabase on PostgreSQL', () => {
     await database.db.execute(sql`create table seats (id int primary key, holder text)`)
     await database.db.execute(sql`insert into seats values (1, null), (2, null)`)
     // Two transactions take the same two rows in opposite orders; PostgreSQL aborts one of them.
-    let firstLocked = () => {}
-    let secondLocked = () => {}
-    const bothLocked = Promise.all([
-      new Promise<void>((resolve) => {
-        firstLocked = resolve
-      }),
-      new Promise<void>((resolve) => {
-        secondLocked = resolve
-      }),
-    ])
-    const take = (first: number, second: number, locked: () => void) =>
+    const firstLocked = Promise.withResolvers<void>()
+    const secondLocked = Promise.withResolvers<void>()
+    const bothLocked = Promise.all([firstLocked.promise, secondLocked.promise])
+    const take = (first: number, second: number, locked: PromiseWithResolvers<void>) =>
       database.db.transaction(async (tx) => {
         await tx.execute(sql`update seats set holder = 'secret-holder' where id = ${first}`)
-        locked()
+        locked.resolve()
         await bothLocked
         await tx.execute(sql`update seats set holder = 'secret-holder' where id = ${second}`)
       })
