@@ -260,6 +260,9 @@ try {
   const pool = (into: Record<string, Sample[]>, samples: Record<string, Sample[]>) => {
     for (const [name, each] of Object.entries(samples)) into[name]?.push(...each)
   }
+  const bare = { url: baselines.bare, child: baselines.child }
+  const createServerSide = { url: finerUrls.shipshape, child: finer }
+  const handWritten = { url: baselines.handWritten, child: baselines.child }
   let loadedRss: Record<string, number> = {}
   let set = services
   for (let index = 0; index < TRACING_PROCESSES; index++) {
@@ -273,8 +276,6 @@ try {
         { rounds: TRACING_ROUNDS, seconds: TRACING_SECONDS, warmup: TRACING_WARMUP_SECONDS },
       ),
     )
-    const bare = { url: baselines.bare, child: baselines.child }
-    const createServerSide = { url: finerUrls.shipshape, child: finer }
     pool(
       health,
       await runRounds(
@@ -284,7 +285,6 @@ try {
         { rounds: roundsPerSet },
       ),
     )
-    const handWritten = { url: baselines.handWritten, child: baselines.child }
     pool(
       list,
       await runRounds(
