@@ -121,7 +121,7 @@ describe('defineServiceEnv', () => {
 
   it('gives the database budgets that fit the 2 s of the contract, and keeps the client timeout last', () => {
     const config = loadEnv(schema, {})
-    expect(config).toMatchObject({ DB_CONNECT_TIMEOUT_MS: 750, DB_STATEMENT_TIMEOUT_MS: 1_000 })
+    expect(config).toMatchObject({ DB_CONNECT_TIMEOUT_MS: 500, DB_STATEMENT_TIMEOUT_MS: 1_000 })
     expect(config.DB_QUERY_TIMEOUT_MS).toBeUndefined()
     expect(getIssues({ DB_STATEMENT_TIMEOUT_MS: '2000', DB_QUERY_TIMEOUT_MS: '1500' })).toEqual([
       'DB_QUERY_TIMEOUT_MS',

@@ -24,7 +24,7 @@ export type AppDatabase<TSchema extends Record<string, unknown> = any> = PgDatab
 export interface PoolOptions {
   /** Most connections open at once (default 10). */
   max?: number
-  /** Give up opening a connection, or waiting for a free one, after this long (default 750 ms). */
+  /** Give up opening a connection, or waiting for a free one, after this long (default 500 ms). */
   connectionTimeoutMs?: number
   /** Close a connection that sat unused this long (default 30 000 ms). */
   idleTimeoutMs?: number

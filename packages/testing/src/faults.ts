@@ -209,7 +209,7 @@ export function describeDependencyFaults<TSchema extends Record<string, unknown>
         await holder
       }
       report(
-        `locked table: ${summarise(answers)}; /readyz ${readiness.status} in ${Math.round(readiness.ms)} ms`,
+        `locked table: ${summarise(answers)} (${answers.map((answer) => Math.round(answer.ms)).join(' ')}); /readyz ${readiness.status} in ${Math.round(readiness.ms)} ms`,
       )
       for (const answer of answers) expectUnavailable(answer, BUDGET_MS)
       expect(readiness.status).toBe(200)
