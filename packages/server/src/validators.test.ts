@@ -82,3 +82,20 @@ describe('schema validation', () => {
     expectProblem(bad, 400, 'validation_failed')
   })
 })
+
+describe('schemas that break JSON Schema are refused at start, whichever part they validate', () => {
+  // A negative minLength compiles into a check that always passes; only the meta-schema catches it.
+  const broken = { type: 'object', properties: { q: { type: 'string', minLength: -1 } } }
+
+  for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
+    it(`${part}`, async () => {
+      const { app } = await createTestServer()
+      try {
+        app.post('/broken', { schema: { [part]: broken } }, async () => ({ ok: true }))
+        await expect(app.ready()).rejects.toThrow(/schema is invalid: data\/properties\/q\/minLength/)
+      } finally {
+        await app.close()
+      }
+    })
+  }
+})
