@@ -110,6 +110,28 @@ describe('bundleService', () => {
     expect(JSON.parse(output)).toEqual({ byUrl: '42', byDirname: '42', byFilename: true })
   })
 
+  it("reaches Node's builtins through require, so no builtin's ES facade runs its lazy getters", async () => {
+    const outfile = join(outDir, 'builtins.js')
+    await bundleService({ serviceDir: packageDir, entry: 'test/fixture-builtins.mjs', outfile })
+    const code = readFileSync(outfile, 'utf8')
+
+    // The banner's three imports are the only ES imports of builtins left.
+    const imported = [...code.matchAll(/^import .* from ["'](node:[^"']+)["'];?$/gm)].map((match) => match[1])
+    expect(imported.sort()).toEqual(['node:module', 'node:path', 'node:url'])
+    const output = execFileSync(process.execPath, [outfile], { encoding: 'utf8' })
+    expect(JSON.parse(output)).toEqual({
+      hash: 'ca978112',
+      uuid: 36,
+      createServer: 'function',
+      status: 'Not Found',
+      eol: true,
+      joined: 'a/b',
+      // `import 'node:http'` builds a facade that reads every export, and `http.WebSocket` loads undici.
+      undici: false,
+      listed: true,
+    })
+  })
+
   it('writes an ASCII bundle: the text of strings and names escaped, of kept comments replaced', async () => {
     const outfile = join(outDir, 'text.js')
     await bundleService({ serviceDir: packageDir, entry: 'test/fixture-text.mjs', outfile })

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { isBuiltin } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { build, type Metafile, type Plugin } from 'esbuild'
 import { parseSync } from 'oxc-parser'
@@ -102,6 +103,31 @@ function keepImportMeta(serviceDir: string, outfile: string): Plugin {
         )
         return { contents, loader: 'js', resolveDir: dirname(path) }
       })
+    },
+  }
+}
+
+const BUILTIN_NAMESPACE = 'shipshape-builtin'
+
+/**
+ * Turns an ES import of a Node builtin into a `require` of it. Node makes an ES facade for a builtin the first
+ * time a module imports it, reading every export to fill it in; some exports are lazy getters, and reading
+ * `node:http`'s `WebSocket` loads undici: ~85 ms of CPU at start for a client the service never uses
+ * (bench/README, twelfth pass). Each imported builtin becomes a CommonJS module of the bundle that requires
+ * it (through the banner's `require`), and esbuild reads a named import as a property of it where it is
+ * used: nothing reads an export the code does not use. A `require` and a dynamic `import()` stay as they are.
+ */
+function builtinsThroughRequire(): Plugin {
+  return {
+    name: 'shipshape-builtins-through-require',
+    setup(build) {
+      build.onResolve({ filter: /^[a-z0-9_:/]+$/ }, ({ path, kind }) =>
+        kind === 'import-statement' && isBuiltin(path) ? { path, namespace: BUILTIN_NAMESPACE } : undefined,
+      )
+      build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, ({ path }) => ({
+        contents: `module.exports = require(${JSON.stringify(path)})`,
+        loader: 'js',
+      }))
     },
   }
 }
@@ -216,7 +242,7 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
     charset: 'ascii',
     external: [...runtimePackages],
     banner: { js: BANNER },
-    plugins: [keepImportMeta(serviceDir, outfile)],
+    plugins: [keepImportMeta(serviceDir, outfile), builtinsThroughRequire()],
     sourcemap: 'linked',
     metafile: true,
     write: false,
