@@ -112,8 +112,8 @@ const BUILTIN_NAMESPACE = 'shipshape-builtin'
 /**
  * Turns an ES import of a Node builtin into a `require` of it. Node makes an ES facade for a builtin the first
  * time a module imports it, reading every export to fill it in; some exports are lazy getters, and reading
- * `node:http`'s `WebSocket` loads undici: ~85 ms of CPU at start for a client the service never uses
- * (bench/README, twelfth pass). Each imported builtin becomes a CommonJS module of the bundle that requires
+ * `node:http`'s `WebSocket` loads undici, a client the service never uses: ~40 ms less CPU to ready for the
+ * reference service as its image starts it (bench/README, twelfth pass). Each imported builtin becomes a CommonJS module of the bundle that requires
  * it (through the banner's `require`), and esbuild reads a named import as a property of it where it is
  * used: nothing reads an export the code does not use. A `require` and a dynamic `import()` stay as they are.
  */
