@@ -1,6 +1,12 @@
-import { hash } from '@node-rs/argon2'
-import { describe, expect, it } from 'vitest'
+import { hash, parseOptions, verify } from '@node-rs/argon2'
+import { describe, expect, it, vi } from 'vitest'
 import { createPasswordHasher, owaspArgon2Params } from './password-hasher.ts'
+
+// The real argon2, watched: which hash an unknown account's password is verified against.
+vi.mock('@node-rs/argon2', async (importOriginal) => {
+  const argon2 = await importOriginal<typeof import('@node-rs/argon2')>()
+  return { ...argon2, verify: vi.fn(argon2.verify) }
+})
 
 const weak = { memoryCost: 256, timeCost: 1, parallelism: 1 }
 
@@ -12,6 +18,20 @@ describe('password hasher (production parameters)', () => {
     expect(await hasher.verify(stored, 'correct horse battery staple')).toBe(true)
     expect(await hasher.verify(stored, 'correct horse battery stapl')).toBe(false)
     expect(hasher.needsRehash(stored)).toBe(false)
+  })
+
+  it("verifies an unknown account's password as a stored hash costs: same parameters and lengths, no match", async () => {
+    const hasher = await createPasswordHasher({ params: owaspArgon2Params, concurrency: 1 })
+    vi.mocked(verify).mockClear()
+    await hasher.verifyDummy('correct horse battery staple')
+    expect(verify).toHaveBeenCalledOnce()
+    const [dummy, password] = vi.mocked(verify).mock.calls[0] ?? []
+    expect(password).toBe('correct horse battery staple')
+    const stored = await hash('correct horse battery staple', { ...owaspArgon2Params, algorithm: 2 })
+    // Version, memory, passes, lanes, salt and output length: the work argon2 does before it compares.
+    expect(parseOptions(String(dummy))).toEqual(parseOptions(stored))
+    // Verified, not refused as malformed (which would take no time at all), and never a match.
+    await expect(verify(String(dummy), 'correct horse battery staple')).resolves.toBe(false)
   })
 })
 
