@@ -132,6 +132,30 @@ describe('bundleService', () => {
     })
   })
 
+  it('loads PGlite when the code that imports it first runs, not with the bundle', async () => {
+    const outfile = join(outDir, 'lazy.js')
+    const result = await bundleService({
+      serviceDir: packageDir,
+      entry: 'test/fixture-lazy/main.mjs',
+      outfile,
+    })
+    expect(result.external).toEqual(['@electric-sql/pglite'])
+    // No ES import of it is left: one would load it before any of the bundle runs, wherever it is written.
+    expect(listBareImports(readFileSync(outfile, 'utf8'))).toEqual([])
+    const run = (...args: string[]) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--import', './test/record-loads.mjs', outfile, ...args], {
+          cwd: packageDir,
+          encoding: 'utf8',
+        }),
+      )
+
+    // A start that never reaches the embedded database (a service on PostgreSQL) loads none of it.
+    expect(run()).toEqual({ atStart: 0, afterwards: false, answer: null })
+    // One that does gets it, its extension too, and it works.
+    expect(run('embedded')).toEqual({ atStart: 0, afterwards: true, answer: { one: 1 } })
+  })
+
   it('writes an ASCII bundle: the text of strings and names escaped, of kept comments replaced', async () => {
     const outfile = join(outDir, 'text.js')
     await bundleService({ serviceDir: packageDir, entry: 'test/fixture-text.mjs', outfile })

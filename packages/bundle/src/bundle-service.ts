@@ -107,24 +107,48 @@ function keepImportMeta(serviceDir: string, outfile: string): Plugin {
   }
 }
 
-const BUILTIN_NAMESPACE = 'shipshape-builtin'
+const THROUGH_REQUIRE_NAMESPACE = 'shipshape-through-require'
 
 /**
- * Turns an ES import of a Node builtin into a `require` of it. Node makes an ES facade for a builtin the first
- * time a module imports it, reading every export to fill it in; some exports are lazy getters, and reading
- * `node:http`'s `WebSocket` loads undici, a client the service never uses: ~40 ms less CPU to ready for the
- * reference service as its image starts it (bench/README, twelfth pass). Each imported builtin becomes a CommonJS module of the bundle that requires
- * it (through the banner's `require`), and esbuild reads a named import as a property of it where it is
- * used: nothing reads an export the code does not use. A `require` and a dynamic `import()` stay as they are.
+ * Runtime packages a service may never run: the bundle reaches them through `require`, as it does builtins
+ * (below), so one loads when the first module that imports it runs, not with the bundle. PGlite, the embedded
+ * database, is ~500 KiB of code a service on PostgreSQL never runs (`@shipshape/db` imports the module that
+ * uses it only for PGlite); loaded with the bundle, it was ~30 ms of every cold start.
  */
-function builtinsThroughRequire(): Plugin {
+const LOADED_WHEN_USED: readonly string[] = ['@electric-sql/pglite']
+
+function isLoadedWhenUsed(path: string): boolean {
+  return LOADED_WHEN_USED.some((name) => path === name || path.startsWith(`${name}/`))
+}
+
+// What the plugin below is asked about (esbuild calls it only for a matching path): what may be a builtin,
+// and the packages loaded when used, with their subpaths.
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const THROUGH_REQUIRE_CANDIDATE = new RegExp(
+  `^(?:[a-z0-9_:/]+|(?:${LOADED_WHEN_USED.map(escapeRegExp).join('|')})(?:/.*)?)$`,
+)
+
+/**
+ * Turns an ES import of a Node builtin, or of a package `LOADED_WHEN_USED`, into a `require` of it. Node makes
+ * an ES facade for a builtin the first time a module imports it, reading every export to fill it in; some
+ * exports are lazy getters, and reading `node:http`'s `WebSocket` loads undici, a client the service never
+ * uses: ~40 ms less CPU to ready for the reference service as its image starts it (bench/README, twelfth
+ * pass). And an ES import, wherever it is in the bundle, loads its module before any of the bundle runs.
+ * Each becomes a CommonJS module of the bundle that requires it (through the banner's `require`, from the
+ * bundle's directory as an import would resolve it), evaluated when the first module that imports it is, and
+ * esbuild reads a named import as a property of it where it is used: nothing reads an export the code does
+ * not use. A `require` and a dynamic `import()` stay as they are.
+ */
+function importsThroughRequire(): Plugin {
   return {
-    name: 'shipshape-builtins-through-require',
+    name: 'shipshape-imports-through-require',
     setup(build) {
-      build.onResolve({ filter: /^[a-z0-9_:/]+$/ }, ({ path, kind }) =>
-        kind === 'import-statement' && isBuiltin(path) ? { path, namespace: BUILTIN_NAMESPACE } : undefined,
+      build.onResolve({ filter: THROUGH_REQUIRE_CANDIDATE }, ({ path, kind }) =>
+        kind === 'import-statement' && (isBuiltin(path) || isLoadedWhenUsed(path))
+          ? { path, namespace: THROUGH_REQUIRE_NAMESPACE }
+          : undefined,
       )
-      build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, ({ path }) => ({
+      build.onLoad({ filter: /.*/, namespace: THROUGH_REQUIRE_NAMESPACE }, ({ path }) => ({
         contents: `module.exports = require(${JSON.stringify(path)})`,
         loader: 'js',
       }))
@@ -242,7 +266,7 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
     charset: 'ascii',
     external: [...runtimePackages],
     banner: { js: BANNER },
-    plugins: [keepImportMeta(serviceDir, outfile), builtinsThroughRequire()],
+    plugins: [keepImportMeta(serviceDir, outfile), importsThroughRequire()],
     sourcemap: 'linked',
     metafile: true,
     write: false,

@@ -10,7 +10,12 @@ export type MigrationTarget =
       /** Runs `work` on a short-lived connection of its own (readiness checks), never a pooled one. */
       withProbe: <T>(timeoutMs: number, work: (execute: Execute) => Promise<T>) => Promise<T>
     }
-  | { kind: 'pglite'; client: PGlite; queue: { tail: Promise<unknown> } }
+  | {
+      kind: 'pglite'
+      client: PGlite
+      /** Applies the folder's pending migrations; returns how many. Kept with PGlite, loaded only for it. */
+      migrate: (migrationsFolder: string) => Promise<number>
+    }
 
 // Keyed by the drizzle instance, not the Database object: wrappers that spread a Database (the test kit's)
 // keep the same `db`, so they keep their target.

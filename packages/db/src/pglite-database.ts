@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
 import { drizzle } from 'drizzle-orm/pglite'
+import { migrate } from 'drizzle-orm/pglite/migrator'
+import { countWhile } from './count-migrations.ts'
 import { registerMigrationTarget } from './migration-target.ts'
 import { getPingTimeout, runPing } from './run-ping.ts'
 import type { Database, DatabaseOptions } from './types.ts'
@@ -37,6 +39,18 @@ export async function createPgliteDatabase<TSchema extends Record<string, unknow
       return closing
     },
   }
-  registerMigrationTarget(database, { kind: 'pglite', client, queue: { tail: Promise.resolve() } })
+  // PGlite has one connection and no advisory-lock contention to rely on: migrations on one instance queue.
+  let tail: Promise<unknown> = Promise.resolve()
+  const migrateQueued = (migrationsFolder: string) => {
+    const run = tail.then(() =>
+      countWhile(
+        (text) => client.query(text),
+        () => migrate(drizzle({ client }), { migrationsFolder }),
+      ),
+    )
+    tail = run.catch(() => undefined)
+    return run
+  }
+  registerMigrationTarget(database, { kind: 'pglite', client, migrate: migrateQueued })
   return database
 }

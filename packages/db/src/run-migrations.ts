@@ -1,9 +1,7 @@
-import type { PGlite } from '@electric-sql/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres'
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { Client } from 'pg'
+import { countWhile } from './count-migrations.ts'
 import { DatabaseMigrationError, DatabaseUnavailableError } from './errors.ts'
 import { withMigrationLock } from './migration-lock.ts'
 import { getMigrationTarget } from './migration-target.ts'
@@ -19,25 +17,6 @@ export interface MigrationResult {
   applied: number
 }
 
-type Execute = (text: string) => Promise<{ rows: unknown[] }>
-
-// drizzle's defaults: the table that records applied migrations.
-const JOURNAL_TABLE = 'drizzle.__drizzle_migrations'
-
-async function countApplied(execute: Execute): Promise<number> {
-  const found = await execute(`SELECT to_regclass('${JOURNAL_TABLE}') IS NOT NULL AS "exists"`)
-  const exists = (found.rows[0] as { exists: boolean } | undefined)?.exists === true
-  if (!exists) return 0
-  const counted = await execute(`SELECT count(*)::int AS "count" FROM ${JOURNAL_TABLE}`)
-  return (counted.rows[0] as { count: number } | undefined)?.count ?? 0
-}
-
-async function countWhile(execute: Execute, migrate: () => Promise<void>): Promise<number> {
-  const before = await countApplied(execute)
-  await migrate()
-  return (await countApplied(execute)) - before
-}
-
 async function migratePostgresDatabase(client: Client, migrationsFolder: string): Promise<number> {
   const db = drizzlePostgres({ client })
   return withMigrationLock(client, () =>
@@ -48,23 +27,10 @@ async function migratePostgresDatabase(client: Client, migrationsFolder: string)
   )
 }
 
-function migratePgliteDatabase(client: PGlite, migrationsFolder: string): Promise<number> {
-  const db = drizzlePglite({ client })
-  return countWhile(
-    (text) => client.query(text),
-    () => migratePglite(db, { migrationsFolder }),
-  )
-}
-
 async function applyMigrations(database: { db: object }, folder: string): Promise<number> {
   const target = getMigrationTarget(database)
   if (target === undefined) throw new TypeError('runMigrations needs a Database made by createDatabase')
-  if (target.kind === 'pglite') {
-    // PGlite has one connection and no advisory-lock contention to rely on: calls on one instance queue.
-    const run = target.queue.tail.then(() => migratePgliteDatabase(target.client, folder))
-    target.queue.tail = run.catch(() => undefined)
-    return run
-  }
+  if (target.kind === 'pglite') return target.migrate(folder)
   const client = await target.openMigrationClient()
   try {
     return await migratePostgresDatabase(client, folder)
