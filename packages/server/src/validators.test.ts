@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs'
+import { Ajv, type ValidateFunction } from 'ajv'
+import addFormats from 'ajv-formats'
 import { Type } from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GENERATED_FILE, renderMetaSchemaValidator } from '../generate-meta-schema.ts'
 import { createTestServer, expectProblem, parseJson, type TestServer } from '../test/test-server.ts'
+import { BODY_OPTIONS } from './ajv-options.ts'
+import compiledDraft07 from './meta-schema.generated.ts'
 
 describe('schema validation', () => {
   let server: TestServer
@@ -98,4 +104,57 @@ describe('schemas that break JSON Schema are refused at start, whichever part th
       }
     })
   }
+})
+
+describe('the meta-schema compiled ahead of time', () => {
+  it('is what the installed Ajv compiles now (pnpm generate:meta-schema after an upgrade)', () => {
+    expect(readFileSync(GENERATED_FILE, 'utf8')).toBe(renderMetaSchemaValidator())
+  })
+
+  it("gives Ajv's own verdict and first error on valid and broken schemas", () => {
+    const validateDraft07 = compiledDraft07 as ValidateFunction
+    const ajv = new Ajv(BODY_OPTIONS)
+    addFormats.default(ajv)
+    const schemas: unknown[] = [
+      true,
+      {},
+      { type: 'object', properties: { q: { type: 'string', minLength: 1 } }, required: ['q'] },
+      { type: 'array', items: [{ type: 'integer' }], additionalItems: false, uniqueItems: true },
+      { enum: [1, 1] },
+      { type: 'object', properties: { q: { type: 'string', minLength: -1 } } },
+      { type: 'strin' },
+      { type: ['string', 'string'] },
+      { required: 'q' },
+      { properties: { a: 1 } },
+      { anyOf: [] },
+      { $ref: 5 },
+      { pattern: 7 },
+    ]
+    for (const schema of schemas) {
+      const expected = ajv.validateSchema(schema as object)
+      expect(validateDraft07(schema), JSON.stringify(schema)).toBe(expected)
+      expect(ajv.errorsText(validateDraft07.errors)).toBe(ajv.errorsText(ajv.errors))
+    }
+  })
+
+  it('refuses a broken schema added with addSchema, and checks one naming another meta-schema with Ajv', async () => {
+    const added = await createTestServer()
+    try {
+      added.app.addSchema({ $id: 'Broken', type: 'string', maxLength: -2 })
+      added.app.post('/named', { schema: { body: { $ref: 'Broken#' } } }, async () => ({ ok: true }))
+      await expect(added.app.ready()).rejects.toThrow(/schema is invalid: data\/maxLength must be >= 0/)
+    } finally {
+      await added.app.close()
+    }
+    const other = await createTestServer()
+    try {
+      const schema = { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' }
+      other.app.post('/other', { schema: { body: schema } }, async () => ({ ok: true }))
+      await expect(other.app.ready()).rejects.toThrow(
+        /no schema with key or ref "http:\/\/json-schema.org\/draft-04\/schema#"/,
+      )
+    } finally {
+      await other.app.close()
+    }
+  })
 })
