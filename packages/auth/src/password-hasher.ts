@@ -66,7 +66,7 @@ const DIGEST_BYTES = 32
  * for a stored hash, then finds no match; no hash is computed at start (one was ~30 ms of a cold start, spent
  * on a thread while the process waited for it).
  */
-export function makeDummyHash(params: Argon2Params): string {
+function makeDummyHash(params: Argon2Params): string {
   const base64 = (bytes: number) => randomBytes(bytes).toString('base64').replace(/=+$/, '')
   const cost = `m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}`
   return `$argon2id$v=${PHC_VERSION}$${cost}$${base64(SALT_BYTES)}$${base64(DIGEST_BYTES)}`

@@ -30,6 +30,7 @@ export function createValidatorFactory(): ValidatorFactory {
     const cached = pool.get(key)
     if (cached !== undefined) return cached
     const body = createAjv(BODY_OPTIONS, externalSchemas)
+    for (const schema of Object.values(externalSchemas)) assertValidSchema(body, schema)
     const strings = createAjv({ ...SHARED, coerceTypes: 'array' }, externalSchemas)
     const compile: ValidatorCompiler = ({ schema, httpPart }) => {
       const ajv = (httpPart as HttpPart | undefined) === 'body' ? body : strings
@@ -62,9 +63,6 @@ function createAjv(options: AjvOptions, externalSchemas: Record<string, AnySchem
   // The meta-schema check is assertValidSchema's: Ajv's own would compile the meta-schema at start.
   const ajv = new Ajv({ ...options, validateSchema: false })
   addFormats.default(ajv)
-  for (const schema of Object.values(externalSchemas)) {
-    assertValidSchema(ajv, schema)
-    ajv.addSchema(schema)
-  }
+  for (const schema of Object.values(externalSchemas)) ajv.addSchema(schema)
   return ajv
 }
