@@ -1,7 +1,7 @@
 /**
  * Writes `src/meta-schema.generated.ts`: JSON Schema draft-07's meta-schema compiled by Ajv ahead of time
- * (Ajv's standalone code), as the validators' body instance would compile it at start (~30 ms of a cold
- * start: bench/README, thirteenth pass). `pnpm --filter @shipshape/server generate:meta-schema` after an Ajv
+ * (Ajv's standalone code), as the validators' body instance would compile it at start (~40 ms of CPU
+ * to ready: bench/README, thirteenth pass). `pnpm --filter @shipshape/server generate:meta-schema` after an Ajv
  * upgrade; `validators.test.ts` fails while the file differs from what this renders.
  */
 import { writeFileSync } from 'node:fs'

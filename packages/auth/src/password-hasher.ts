@@ -63,8 +63,8 @@ const DIGEST_BYTES = 32
 /**
  * What an unknown account's password is verified against: a PHC string with the current parameters, the salt
  * and digest lengths `hash` writes, and random bytes for both. argon2 runs over the same memory and passes as
- * for a stored hash, then finds no match; no hash is computed at start (one was ~30 ms of a cold start, spent
- * on a thread while the process waited for it).
+ * for a stored hash, then finds no match; no hash is computed at start (one took ~15 ms on a thread here,
+ * which the start waited for).
  */
 function makeDummyHash(params: Argon2Params): string {
   const base64 = (bytes: number) => randomBytes(bytes).toString('base64').replace(/=+$/, '')

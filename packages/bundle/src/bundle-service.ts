@@ -113,7 +113,7 @@ const THROUGH_REQUIRE_NAMESPACE = 'shipshape-through-require'
  * Runtime packages a service may never run: the bundle reaches them through `require`, as it does builtins
  * (below), so one loads when the first module that imports it runs, not with the bundle. PGlite, the embedded
  * database, is ~500 KiB of code a service on PostgreSQL never runs (`@shipshape/db` imports the module that
- * uses it only for PGlite); loaded with the bundle, it was ~30 ms of every cold start.
+ * uses it only for PGlite); loaded with the bundle, it was ~30 ms of CPU at every start (bench/README, thirteenth pass).
  */
 const LOADED_WHEN_USED: readonly string[] = ['@electric-sql/pglite']
 

@@ -10,7 +10,7 @@ export async function createDatabase<TSchema extends Record<string, unknown> = R
   options: DatabaseOptions<TSchema> = {},
 ): Promise<Database<TSchema>> {
   if (options.url !== undefined) return createPostgresDatabase(options.url, options)
-  // Loaded only here: a service on PostgreSQL never loads PGlite (~500 KiB of code, ~30 ms of a cold start).
+  // Loaded only here: a service on PostgreSQL never loads PGlite (~500 KiB of code).
   const { createPgliteDatabase } = await import('./pglite-database.ts')
   return createPgliteDatabase(options)
 }

@@ -20,7 +20,7 @@ type ValidatorFactory = NonNullable<
  *
  * Every schema, whichever part it validates, is checked against JSON Schema's meta-schema first (an invalid
  * one is refused at start, as Ajv's own check would): draft-07's, compiled ahead of time
- * (`meta-schema.generated.ts`), since compiling it at start was ~30 ms of a cold start. A schema naming
+ * (`meta-schema.generated.ts`), since compiling it at start was ~40 ms of CPU to ready. A schema naming
  * another `$schema` is checked by Ajv, which compiles that one.
  */
 export function createValidatorFactory(): ValidatorFactory {
