@@ -2,7 +2,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Client } from 'pg'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { type Forwarder, startForwarder } from '../test/forwarder.ts'
 import { createScratchDatabase, type ScratchDatabase } from '../test/scratch-database.ts'
 import { createDatabase } from './create-database.ts'
 import { DatabaseMigrationsPendingError, DatabaseUnavailableError } from './errors.ts'
@@ -67,6 +69,88 @@ describe('createMigrationCheck on PostgreSQL', () => {
     expect(() => createMigrationCheck(database, { migrationsFolder: join(scratch, 'absent') })).toThrow(
       expect.objectContaining({ name: 'OptionsError', code: 'SHIPSHAPE_DB_MIGRATIONS_FOLDER_INVALID' }),
     )
+  })
+})
+
+describe('a readiness probe on PostgreSQL: one connection for the ping and the migration check', () => {
+  let target: ScratchDatabase
+  let forwarder: Forwarder
+  const opened: Database[] = []
+  const unhandled: unknown[] = []
+  const recordUnhandled = (reason: unknown) => unhandled.push(reason)
+
+  beforeAll(async () => {
+    target = await createScratchDatabase()
+    const database = await createDatabase({ url: target.url })
+    opened.push(database)
+    await runMigrations(database, { migrationsFolder })
+    forwarder = await startForwarder(target.url)
+    process.on('unhandledRejection', recordUnhandled)
+  })
+
+  afterEach(() => {
+    expect(unhandled).toEqual([])
+  })
+
+  afterAll(async () => {
+    process.off('unhandledRejection', recordUnhandled)
+    await Promise.all(opened.map((database) => database.close()))
+    await forwarder?.close()
+    if (target) await target.drop()
+  })
+
+  async function openThroughForwarder(): Promise<Database> {
+    const database = await createDatabase({ url: forwarder.wrap(target.url) })
+    opened.push(database)
+    return database
+  }
+
+  it('answers both checks of one /readyz, and a ping already running, on one connection', async () => {
+    const database = await openThroughForwarder()
+    const check = createMigrationCheck(database, { migrationsFolder, timeoutMs: 700 })
+    const before = forwarder.connections()
+    // As a service starts: its ping at start, then the first /readyz asking both checks at once.
+    await Promise.all([database.ping(), database.ping({ timeoutMs: 700 }), check()])
+    expect(forwarder.connections() - before).toBe(1)
+  })
+
+  it('asks again once a probe settled: an answer is never reused after it', async () => {
+    const database = await openThroughForwarder()
+    const check = createMigrationCheck(database, { migrationsFolder })
+    const before = forwarder.connections()
+    // A check settles its probe (the journal is read last); whoever asks after that opens a new one.
+    await check()
+    await check()
+    await database.ping()
+    expect(forwarder.connections() - before).toBe(3)
+  })
+
+  it('keeps the database check green while the journal is locked, and times the migration check out', async () => {
+    const database = await openThroughForwarder()
+    const check = createMigrationCheck(database, { migrationsFolder, timeoutMs: 500 })
+    const locker = new Client({ connectionString: target.url })
+    await locker.connect()
+    try {
+      await locker.query('BEGIN')
+      await locker.query('LOCK TABLE drizzle.__drizzle_migrations IN ACCESS EXCLUSIVE MODE')
+      const [ping, migrations] = await Promise.allSettled([database.ping({ timeoutMs: 500 }), check()])
+      expect(ping.status).toBe('fulfilled')
+      expect(migrations).toMatchObject({ status: 'rejected', reason: expect.any(DatabaseUnavailableError) })
+    } finally {
+      await locker.end()
+    }
+  })
+
+  it('rejects both checks when the database cannot be reached, and a ping alone leaves nothing unhandled', async () => {
+    const database = await createDatabase({ url: 'postgres://app:pw@127.0.0.1:1/app' })
+    opened.push(database)
+    const check = createMigrationCheck(database, { migrationsFolder, timeoutMs: 500 })
+    const outcomes = await Promise.allSettled([database.ping({ timeoutMs: 500 }), check()])
+    for (const outcome of outcomes)
+      expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(DatabaseUnavailableError) })
+    await expect(database.ping({ timeoutMs: 500 })).rejects.toBeInstanceOf(DatabaseUnavailableError)
+    // The probe's journal read fails after the ping's answer; give it a turn to surface if it were unhandled.
+    await new Promise((resolve) => setTimeout(resolve, 50))
   })
 })
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { OptionsError } from '@shipshape/errors'
 import { DatabaseMigrationsPendingError } from './errors.ts'
+import { readNewestApplied } from './journal.ts'
 import { getMigrationTarget, type MigrationTarget } from './migration-target.ts'
-import type { Execute } from './probe-connection.ts'
 import { getPingTimeout, runPing } from './run-ping.ts'
 import type { Database } from './types.ts'
 
@@ -13,9 +13,6 @@ export interface MigrationCheckOptions {
   /** Reject after this long (default 1 000 ms). */
   timeoutMs?: number
 }
-
-// drizzle's defaults: where its migrator records what it applied.
-const JOURNAL_TABLE = 'drizzle.__drizzle_migrations'
 
 function readExpectedMillis(migrationsFolder: string): number[] {
   try {
@@ -31,22 +28,9 @@ function readExpectedMillis(migrationsFolder: string): number[] {
   }
 }
 
-/** The newest applied migration's journal time, or undefined when none was ever applied. */
-async function readNewestApplied(execute: Execute): Promise<number | undefined> {
-  const found = await execute(`SELECT to_regclass('${JOURNAL_TABLE}') IS NOT NULL AS "exists"`)
-  if ((found.rows[0] as { exists: boolean } | undefined)?.exists !== true) return undefined
-  const newest = await execute(`SELECT max(created_at)::text AS "newest" FROM ${JOURNAL_TABLE}`)
-  const value = (newest.rows[0] as { newest: string | null } | undefined)?.newest
-  return value == null ? undefined : Number(value)
-}
-
-function runOnTarget<T>(
-  target: MigrationTarget,
-  timeoutMs: number,
-  work: (execute: Execute) => Promise<T>,
-): Promise<T> {
-  if (target.kind === 'postgres') return target.withProbe(timeoutMs, work)
-  return work((text) => target.client.query(text))
+function readNewest(target: MigrationTarget, timeoutMs: number): Promise<number | undefined> {
+  if (target.kind === 'postgres') return target.probe(timeoutMs).newestApplied
+  return readNewestApplied((text) => target.client.query(text))
 }
 
 /**
@@ -54,7 +38,8 @@ function runOnTarget<T>(
  * DatabaseMigrationsPendingError (naming how many are pending) while one is not, and with
  * DatabaseUnavailableError when the database does not answer. It decides as drizzle's migrator does: a
  * migration is pending when its journal time is newer than the newest one recorded as applied. The journal
- * is read once, here; on PostgreSQL each check runs on a short-lived connection of its own, never a pooled one.
+ * is read once, here; on PostgreSQL a check reads the database's probe (a short-lived connection of its own,
+ * never a pooled one, which a ping asking at the same time shares).
  */
 export function createMigrationCheck<TSchema extends Record<string, unknown>>(
   database: Database<TSchema>,
@@ -68,7 +53,7 @@ export function createMigrationCheck<TSchema extends Record<string, unknown>>(
   return async () => {
     let newest: number | undefined
     await runPing(async () => {
-      newest = await runOnTarget(target, timeoutMs, readNewestApplied)
+      newest = await readNewest(target, timeoutMs)
     }, timeoutMs)
     const pending = expected.filter((when) => newest === undefined || when > newest).length
     if (pending > 0) throw new DatabaseMigrationsPendingError(pending)

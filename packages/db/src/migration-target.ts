@@ -1,14 +1,14 @@
 import type { PGlite } from '@electric-sql/pglite'
 import type { Client } from 'pg'
-import type { Execute } from './probe-connection.ts'
+import type { Probe } from './probe.ts'
 
 /** What runMigrations needs from a Database, kept off the public object so the surface stays small. */
 export type MigrationTarget =
   | {
       kind: 'postgres'
       openMigrationClient: () => Promise<Client>
-      /** Runs `work` on a short-lived connection of its own (readiness checks), never a pooled one. */
-      withProbe: <T>(timeoutMs: number, work: (execute: Execute) => Promise<T>) => Promise<T>
+      /** The probe running now, or a new one: a short-lived connection of its own, never a pooled one. */
+      probe: (timeoutMs: number) => Probe
     }
   | {
       kind: 'pglite'

@@ -3,7 +3,7 @@ import { Client, Pool, type PoolClient } from 'pg'
 import { endOnReadTimeout } from './end-on-read-timeout.ts'
 import { registerMigrationTarget } from './migration-target.ts'
 import { assertPostgresUrl, resolvePoolSettings } from './pool-settings.ts'
-import { withProbeConnection } from './probe-connection.ts'
+import { createProbe } from './probe.ts'
 import { getPingTimeout, runPing } from './run-ping.ts'
 import type { Database, DatabaseOptions } from './types.ts'
 import { createUnreachableError, getDatabaseAddress } from './unreachable.ts'
@@ -46,6 +46,7 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
   const address = getDatabaseAddress(url)
   const pool = new Pool(settings.pool)
   watchPool(pool, report)
+  const probe = createProbe(settings.getProbeClient, address)
   const db = drizzle({ client: pool, ...(options.schema ? { schema: options.schema } : {}) })
   let closing: Promise<void> | undefined
 
@@ -54,11 +55,10 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
     db,
     ping: (pingOptions) => {
       const timeoutMs = getPingTimeout(pingOptions?.timeoutMs)
-      const probe = settings.getProbeClient(timeoutMs)
       return runPing(async () => {
         // The probe has its own connection, so without this a closed database would still look ready.
         if (closing !== undefined) throw new Error('The database client is closed')
-        await withProbeConnection(probe, address, (execute) => execute('SELECT 1'))
+        await probe(timeoutMs).answered
       }, timeoutMs)
     },
     close: () => {
@@ -76,7 +76,7 @@ export function createPostgresDatabase<TSchema extends Record<string, unknown>>(
       })
       return client
     },
-    withProbe: (timeoutMs, work) => withProbeConnection(settings.getProbeClient(timeoutMs), address, work),
+    probe,
   })
   return database
 }

@@ -59,7 +59,11 @@ export interface PingOptions {
 export interface Database<TSchema extends Record<string, unknown> = Record<string, never>> {
   readonly kind: 'postgres' | 'pglite'
   readonly db: AppDatabase<TSchema>
-  /** Runs `SELECT 1`; rejects with DatabaseUnavailableError on failure or timeout. */
+  /**
+   * Resolves once the server answers a question (PostgreSQL: on the probe's own connection, shared with a
+   * migration check asking at the same time; PGlite: `SELECT 1`); rejects with DatabaseUnavailableError on
+   * failure or timeout.
+   */
   ping(options?: PingOptions): Promise<void>
   /** Ends the pool or closes PGlite; safe to call more than once. */
   close(): Promise<void>

@@ -4,6 +4,8 @@ import { createConnection, createServer, type Socket } from 'node:net'
 export interface Forwarder {
   /** `url` pointed at the forwarder instead of the server. */
   wrap: (url: string) => string
+  /** How many connections it accepted so far. */
+  connections: () => number
   /** From now on every byte, both ways, is swallowed: a partition. */
   drop: () => void
   close: () => Promise<void>
@@ -14,11 +16,13 @@ export async function startForwarder(url: string): Promise<Forwarder> {
   const target = new URL(url)
   const sockets = new Set<Socket>()
   let dropping = false
+  let accepted = 0
   const pipe = (from: Socket, to: Socket) =>
     from.on('data', (chunk: Buffer) => {
       if (!dropping) to.write(chunk)
     })
   const server = createServer((client) => {
+    accepted += 1
     const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) })
     for (const socket of [client, upstream]) {
       sockets.add(socket)
@@ -41,6 +45,7 @@ export async function startForwarder(url: string): Promise<Forwarder> {
       wrapped.port = String(port)
       return wrapped.toString()
     },
+    connections: () => accepted,
     drop: () => {
       dropping = true
     },
