@@ -22,6 +22,7 @@ import { registerRateLimit } from './rate-limit.ts'
 import { getRequestId } from './request-id.ts'
 import { createResponseLogging } from './response-log.ts'
 import { computeSecurityHeaders, createHeaderWriter } from './security-headers.ts'
+import { createSerializerFactory } from './serializers.ts'
 import { registerShutdownGuard } from './shutdown-guard.ts'
 import { createValidatorFactory } from './validators.ts'
 
@@ -76,7 +77,12 @@ export async function createServer(options: ServerOptions): Promise<App> {
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: createFrameworkErrorHandler(writeHeaders),
-    schemaController: { compilersFactory: { buildValidator: createValidatorFactory() } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: createValidatorFactory(),
+        buildSerializer: createSerializerFactory(),
+      },
+    },
   })
   app.addHook('onRequest', (request, reply, done) => {
     writeHeaders(request, reply)
