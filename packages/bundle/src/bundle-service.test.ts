@@ -5,6 +5,7 @@ import { SourceMap } from 'node:module'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { BUNDLED_MODULE_KEY } from '@shipshape/telemetry'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runBin } from '../test/run-bin.ts'
@@ -75,16 +76,22 @@ describe('bundleService', () => {
     })
 
     expect(result.outfile).toBe(outfile)
-    expect(result.external).toEqual(['@shipshape/telemetry', 'pg'])
-    // Fastify and its dependencies went in.
+    expect(result.external).toEqual(['@shipshape/telemetry'])
+    // Fastify, pg and their dependencies went in.
     expect(result.modules).toBeGreaterThan(100)
     const code = readFileSync(outfile, 'utf8')
-    expect(listBareImports(code)).toEqual(['@shipshape/telemetry', 'pg'])
+    expect(listBareImports(code)).toEqual(['@shipshape/telemetry'])
+    // pg and pg-pool announce themselves to the telemetry preload, once each, under the key it listens on.
+    const announced = [
+      ...code.matchAll(/globalThis\[.*Symbol\.for\(("[^"]+")\)\]\?\.\(("[^"]+"), module\.exports\);/g),
+    ]
+    expect(announced.map((match) => JSON.parse(match[2] ?? '""'))).toEqual(['pg-pool', 'pg'])
+    for (const match of announced) expect(JSON.parse(match[1] ?? '""')).toBe(BUNDLED_MODULE_KEY)
     expect(code).toMatch(/\/\/# sourceMappingURL=service\.js\.map\s*$/)
     expect(existsSync(`${outfile}.map`)).toBe(true)
   })
 
-  it('serves from the bundle under the telemetry preload, and pg is still traced', async () => {
+  it('serves from the bundle under the telemetry preload, and the bundled pg is traced', async () => {
     const outfile = join(outDir, 'traced.js')
     await bundleService({ serviceDir: packageDir, entry: 'test/fixture-service.mjs', outfile })
     const service = await startBundle(outfile, {
@@ -100,6 +107,19 @@ describe('bundleService', () => {
     // The console exporter prints each span as it ends: the query's span and the request's.
     expect(service.output()).toContain("name: '@opentelemetry/instrumentation-pg'")
     expect(service.output()).toContain("name: 'GET /sum'")
+  })
+
+  it('serves from the bundle with tracing off: nobody listens to the announcement, pg answers as it is', async () => {
+    const outfile = join(outDir, 'untraced.js')
+    await bundleService({ serviceDir: packageDir, entry: 'test/fixture-service.mjs', outfile })
+    const service = await startBundle(outfile, { OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'console' })
+    try {
+      const response = await fetch(`${service.url}/sum`)
+      expect(await response.json()).toEqual({ sum: 2 })
+    } finally {
+      await service.stop()
+    }
+    expect(service.output()).not.toContain('instrumentation-pg')
   })
 
   it("keeps the service's own import.meta: files beside a nested module are found from the bundle", async () => {
@@ -226,8 +246,8 @@ describe('bundleService', () => {
       outfile,
       external: ['fastify'],
     })
-    expect(result.external).toEqual(['@shipshape/telemetry', 'fastify', 'pg'])
-    expect(listBareImports(readFileSync(outfile, 'utf8'))).toEqual(['@shipshape/telemetry', 'fastify', 'pg'])
+    expect(result.external).toEqual(['@shipshape/telemetry', 'fastify'])
+    expect(listBareImports(readFileSync(outfile, 'utf8'))).toEqual(['@shipshape/telemetry', 'fastify'])
 
     await expect(
       bundleService({
@@ -253,7 +273,7 @@ describe('shipshape-bundle', () => {
     const result = run(['--entry', 'test/fixture-service.mjs', '--outfile', join(outDir, 'cli.js')])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(
-      /^bundled .*cli\.js: \d+ modules, [\d.]+ MiB; left to node_modules: @shipshape\/telemetry, pg\n$/,
+      /^bundled .*cli\.js: \d+ modules, [\d.]+ MiB; left to node_modules: @shipshape\/telemetry\n$/,
     )
   })
 

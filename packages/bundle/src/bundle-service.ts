@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { isBuiltin } from 'node:module'
+import { createRequire, isBuiltin } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { build, type Metafile, type Plugin } from 'esbuild'
 import { parseSync } from 'oxc-parser'
@@ -10,7 +10,6 @@ import { parseSync } from 'oxc-parser'
  * so it resolves from `dist/` in the image as it does in the workspace.
  */
 export const RUNTIME_PACKAGES: Readonly<Record<string, string>> = {
-  pg: 'the telemetry preload traces queries by patching pg/lib/client.js when pg requires it',
   '@node-rs/argon2': 'a native addon, loaded from its platform package',
   '@electric-sql/pglite': 'loads its WebAssembly and data files from beside its own code',
   '@shipshape/telemetry': 'the preload (`--import`) and the service must share one copy',
@@ -156,6 +155,52 @@ function importsThroughRequire(): Plugin {
   }
 }
 
+/**
+ * Packages the telemetry preload instruments, bundled: a bundled module is never `require`d by its name, so
+ * the instrumentation that patches it as it loads never sees it. Each announces itself instead, as its main
+ * file ends: `globalThis[Symbol.for(BUNDLED_MODULE_KEY)]?.(name, module.exports)`, which a started SDK answers
+ * with the patch a `require` would have brought, and nothing answers with tracing off
+ * (`@shipshape/telemetry`'s bundled-modules.ts). pg was left to `node_modules` for its instrumentation until
+ * then; bundled, its ~25 files are no longer resolved, read and compiled one by one at every start.
+ */
+export const ANNOUNCED_PACKAGES: readonly string[] = ['pg', 'pg-pool']
+
+/** The string `@shipshape/telemetry` exports as BUNDLED_MODULE_KEY (a test holds them equal). */
+export const BUNDLED_MODULE_KEY = '@shipshape/telemetry:bundled-module'
+
+// What the plugin below is asked about: a JavaScript file of one of them (findAnnouncedPackage decides).
+const ANNOUNCED_CANDIDATE = new RegExp(
+  `[\\\\/]node_modules[\\\\/](?:${ANNOUNCED_PACKAGES.map(escapeRegExp).join('|')})[\\\\/].*\\.js$`,
+)
+
+/** The package whose main file (its package.json's `main`) `path` is, if it is one of ANNOUNCED_PACKAGES. */
+function findAnnouncedPackage(path: string): string | undefined {
+  for (const name of ANNOUNCED_PACKAGES) {
+    const marker = `${sep}node_modules${sep}${name}${sep}`
+    const at = path.lastIndexOf(marker)
+    if (at === -1) continue
+    // A directory's `require` resolves its package.json's `main` as Node does (`./lib` → `./lib/index.js`).
+    return createRequire(path).resolve(path.slice(0, at + marker.length)) === path ? name : undefined
+  }
+  return undefined
+}
+
+/** Makes each of ANNOUNCED_PACKAGES announce itself at the end of its main file (see above). */
+function announceInstrumentedPackages(): Plugin {
+  return {
+    name: 'shipshape-announce-instrumented-packages',
+    setup(build) {
+      build.onLoad({ filter: ANNOUNCED_CANDIDATE }, async ({ path }) => {
+        const name = findAnnouncedPackage(path)
+        if (name === undefined) return undefined
+        const source = await readFile(path, 'utf8')
+        const announce = `globalThis[Symbol.for(${JSON.stringify(BUNDLED_MODULE_KEY)})]?.(${JSON.stringify(name)}, module.exports);`
+        return { contents: `${source}\n${announce}\n`, loader: 'js', resolveDir: dirname(path) }
+      })
+    },
+  }
+}
+
 // A UTF-16 unit outside ASCII: a character beyond the BMP is two of them.
 const NON_ASCII = /[\u0080-\uffff]/
 const EVERY_NON_ASCII = new RegExp(NON_ASCII.source, 'g')
@@ -266,7 +311,7 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
     charset: 'ascii',
     external: [...runtimePackages],
     banner: { js: BANNER },
-    plugins: [keepImportMeta(serviceDir, outfile), importsThroughRequire()],
+    plugins: [keepImportMeta(serviceDir, outfile), importsThroughRequire(), announceInstrumentedPackages()],
     sourcemap: 'linked',
     metafile: true,
     write: false,

@@ -1,4 +1,5 @@
 export {
+  ANNOUNCED_PACKAGES,
   type AsciiSource,
   BundleError,
   type BundleOptions,

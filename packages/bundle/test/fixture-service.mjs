@@ -1,5 +1,6 @@
-// A service's shape for the bundle tests: ESM importing Fastify (CommonJS, bundled), pg (left to
-// node_modules) and the telemetry package (left too: the preload shares it). Prints its port, then serves.
+// A service's shape for the bundle tests: ESM importing Fastify and pg (CommonJS, bundled; pg announces itself
+// to the telemetry preload) and the telemetry package (left to node_modules: the preload shares it). Prints
+// its port, then serves.
 import { shutdownTelemetry } from '@shipshape/telemetry'
 import Fastify from 'fastify'
 import pg from 'pg'

@@ -1,3 +1,4 @@
+export { BUNDLED_MODULE_KEY } from './bundled-modules.ts'
 export {
   DEFAULT_IGNORED_PATHS,
   shutdownTelemetry,

@@ -1,3 +1,4 @@
+import { listenForBundledModules } from './bundled-modules.ts'
 import {
   createInstrumentations,
   installRequestSpans,
@@ -27,6 +28,8 @@ export function startSdk(
   // The provider itself, not the API's proxy: a CommonJS dependency of the app loads the API's CommonJS
   // build, another module instance with a proxy of its own, and only one proxy learns of the provider.
   registerInstrumentations({ instrumentations, tracerProvider: provider })
+  // pg bundled into the service announces itself as it loads (@shipshape/bundle): patched as a require would be.
+  const stopListening = listenForBundledModules(instrumentations)
   const uninstallRequestSpans = installRequestSpans(
     provider.getTracer(SCOPE_NAME, SCOPE_VERSION),
     ignoredPaths,
@@ -34,6 +37,7 @@ export function startSdk(
   let stopping: Promise<void> | undefined
   const stop = async () => {
     await provider.shutdown()
+    stopListening()
     uninstallRequestSpans()
     for (const instrumentation of instrumentations) instrumentation.disable()
   }

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { context, createNoopMeter, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import {
   BatchSpanProcessor,
@@ -7,10 +11,12 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace'
 import { createScratchDatabase, endPool, type ScratchDatabase } from '@shipshape/testing/postgres'
+import { build } from 'esbuild'
 import type { FastifyInstance } from 'fastify'
 import type { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  BUNDLED_MODULE_KEY,
   getTraceContext,
   getTraceparent,
   shutdownTelemetry,
@@ -114,6 +120,49 @@ async function buildApp(databaseUrl: string): Promise<void> {
     throw Object.assign(new Error('secret detail: alice@example.com'), { code: 'BROKEN_THING' })
   })
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 })
+}
+
+/**
+ * pg bundled into one file as `@shipshape/bundle` bundles it into a service: not `require`d by its name, so
+ * the instrumentation's require hook never sees it; its main files (and pg-pool's) announce themselves.
+ */
+async function loadBundledPg(): Promise<typeof import('pg')> {
+  const packageDir = fileURLToPath(new URL('..', import.meta.url))
+  const dir = mkdtempSync(join(packageDir, 'node_modules', '.bundled-pg-'))
+  const key = JSON.stringify(BUNDLED_MODULE_KEY)
+  const mains: Record<string, string> = { pg: 'lib/index.js', 'pg-pool': 'index.js' }
+  const result = await build({
+    stdin: { contents: "module.exports = require('pg')", resolveDir: packageDir },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'announce',
+        setup(plugin) {
+          plugin.onLoad({ filter: /[\\/]node_modules[\\/]pg(-pool)?[\\/]/ }, async ({ path }) => {
+            const name = Object.keys(mains).find((each) =>
+              path.endsWith(`/node_modules/${each}/${mains[each]}`),
+            )
+            if (name === undefined) return undefined
+            const { readFile } = await import('node:fs/promises')
+            const source = await readFile(path, 'utf8')
+            const announce = `globalThis[Symbol.for(${key})]?.(${JSON.stringify(name)}, module.exports);`
+            return { contents: `${source}\n${announce}\n`, loader: 'js' }
+          })
+        },
+      },
+    ],
+  })
+  const file = join(dir, 'pg.cjs')
+  writeFileSync(file, result.outputFiles[0]?.text ?? '')
+  try {
+    return createRequire(import.meta.url)(file) as typeof import('pg')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 function findServerSpan(spans: readonly ReadableSpan[], path: string): ReadableSpan | undefined {
@@ -229,6 +278,35 @@ describe('startTelemetry in process', () => {
       .getFinishedSpans()
       .filter((span) => span.attributes['db.query.text'] === 'SELECT 1')
     expect(probeQueries).toEqual([])
+  })
+
+  it('patches a pg bundled into the service as it announces itself: queries traced, a queued one in its own trace', async () => {
+    const pg = await loadBundledPg()
+    const bundledPool = new pg.Pool({ connectionString: database.url, max: 1 })
+    const tracer = trace.getTracer('bundled-pg-test')
+    try {
+      memory.reset()
+      // One connection, two callers: the second query waits in pg-pool's queue and is sent from the first's release.
+      const parents = await Promise.all(
+        ['a', 'b'].map((name) =>
+          tracer.startActiveSpan(`caller ${name}`, async (span) => {
+            await bundledPool.query(`SELECT pg_sleep(0.05), 1 AS bundled_${name}`)
+            span.end()
+            return span
+          }),
+        ),
+      )
+      for (const [index, name] of ['a', 'b'].entries()) {
+        const query = memory
+          .getFinishedSpans()
+          .find((span) => String(span.attributes['db.query.text'] ?? '').endsWith(`AS bundled_${name}`))
+        if (query === undefined) throw new Error(`no span of the bundled pg's query ${name}`)
+        expect(query.instrumentationScope.name).toBe(PG_SCOPE)
+        expect(query.parentSpanContext?.spanId).toBe(parents[index]?.spanContext().spanId)
+      }
+    } finally {
+      await bundledPool.end()
+    }
   })
 
   it("records a failed query by its SQLSTATE, never by the driver's message, which can quote a value", async () => {
