@@ -26,7 +26,13 @@ export function listenForBundledModules(instrumentations: readonly Instrumentati
   const definitions = new Map<string, ModuleDefinition>()
   for (const instrumentation of instrumentations) {
     const withDefinitions = instrumentation as unknown as { getModuleDefinitions?: () => ModuleDefinition[] }
-    for (const definition of withDefinitions.getModuleDefinitions?.() ?? [])
+    // Experimental in @opentelemetry/instrumentation: a version without it fails at start, loudly, rather
+    // than leave a bundled pg without spans (the package pins the version).
+    if (typeof withDefinitions.getModuleDefinitions !== 'function')
+      throw new Error(
+        `${instrumentation.instrumentationName} has no getModuleDefinitions: update @shipshape/telemetry for this version`,
+      )
+    for (const definition of withDefinitions.getModuleDefinitions())
       definitions.set(definition.name, definition)
   }
   const key = Symbol.for(BUNDLED_MODULE_KEY)
