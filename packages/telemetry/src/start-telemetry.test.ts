@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import http from 'node:http'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -147,7 +148,6 @@ async function loadBundledPg(): Promise<typeof import('pg')> {
               path.endsWith(`/node_modules/${each}/${mains[each]}`),
             )
             if (name === undefined) return undefined
-            const { readFile } = await import('node:fs/promises')
             const source = await readFile(path, 'utf8')
             const announce = `globalThis[Symbol.for(${key})]?.(${JSON.stringify(name)}, module.exports);`
             return { contents: `${source}\n${announce}\n`, loader: 'js' }
