@@ -1,15 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { SourceMap } from 'node:module'
+import { isBuiltin, SourceMap } from 'node:module'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { Script } from 'node:vm'
 import { BUNDLED_MODULE_KEY } from '@shipshape/telemetry'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runBin } from '../test/run-bin.ts'
-import { BundleError, bundleService, toAsciiSource } from './bundle-service.ts'
+import { BundleError, bundleService, scriptFileOf, toAsciiSource } from './bundle-service.ts'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 // Inside the package, so the packages a bundle leaves out resolve from it as they would from dist/.
@@ -25,13 +26,20 @@ afterAll(async () => {
   await database?.drop()
 })
 
-/** The bare specifiers the bundle still imports, but Node's builtins. */
-function listBareImports(code: string): string[] {
-  const specifiers = [...code.matchAll(/^import .* from ["']([^"'.][^"']*)["'];?$/gm)].map(
-    (match) => match[1],
+/**
+ * What the bundle's script imported from node_modules, but Node's builtins: each import became a module of
+ * the bundle that requires it (a `require` written in a package, such as pg's optional one of pg-native, is
+ * not listed).
+ */
+function listRequiredPackages(code: string): string[] {
+  const specifiers = [...code.matchAll(/module\.exports = __require\("([^"]+)"\)/g)].map(
+    (match) => match[1] ?? '',
   )
-  return [...new Set(specifiers)].filter((specifier) => !specifier?.startsWith('node:')).sort() as string[]
+  return [...new Set(specifiers)].filter((specifier) => !isBuiltin(specifier)).sort()
 }
+
+/** The script a bundle's loader runs, as text. */
+const readScript = (outfile: string) => readFileSync(scriptFileOf(outfile), 'utf8')
 
 async function startBundle(file: string, env: Record<string, string>) {
   // The source condition: the test task runs before any package is built.
@@ -67,7 +75,7 @@ async function startBundle(file: string, env: Record<string, string>) {
 }
 
 describe('bundleService', () => {
-  it('makes one module of the service and what it imports, leaving only the runtime packages out', async () => {
+  it('makes one script of the service and what it imports, leaving only the runtime packages out, and its loader', async () => {
     const outfile = join(outDir, 'service.js')
     const result = await bundleService({
       serviceDir: packageDir,
@@ -76,19 +84,29 @@ describe('bundleService', () => {
     })
 
     expect(result.outfile).toBe(outfile)
+    expect(result.script).toBe(join(outDir, 'service.bundle.cjs'))
     expect(result.external).toEqual(['@shipshape/telemetry'])
+    expect(result.dynamicImports).toBe(0)
     // Fastify, pg and their dependencies went in.
     expect(result.modules).toBeGreaterThan(100)
-    const code = readFileSync(outfile, 'utf8')
-    expect(listBareImports(code)).toEqual(['@shipshape/telemetry'])
+    const code = readFileSync(result.script, 'utf8')
+    expect(result.bytes).toBe(Buffer.byteLength(code))
+    expect(listRequiredPackages(code)).toEqual(['@shipshape/telemetry'])
+    // A script: no import, export or import.meta is left (each is a syntax error in one).
+    expect(() => new Script(code, { filename: result.script })).not.toThrow()
+    // The loader needs nothing but Node, and lets the script import nothing (an ExperimentalWarning).
+    const loader = readFileSync(outfile, 'utf8')
+    const imported = [...loader.matchAll(/^import .* from '([^']+)'$/gm)].map((match) => match[1])
+    expect(imported.every((specifier) => specifier?.startsWith('node:'))).toBe(true)
+    expect(loader).not.toContain('importModuleDynamically')
     // pg and pg-pool announce themselves to the telemetry preload, once each, under the key it listens on.
     const announced = [
       ...code.matchAll(/globalThis\[.*Symbol\.for\(("[^"]+")\)\]\?\.\(("[^"]+"), module\.exports\);/g),
     ]
     expect(announced.map((match) => JSON.parse(match[2] ?? '""'))).toEqual(['pg-pool', 'pg'])
     for (const match of announced) expect(JSON.parse(match[1] ?? '""')).toBe(BUNDLED_MODULE_KEY)
-    expect(code).toMatch(/\/\/# sourceMappingURL=service\.js\.map\s*$/)
-    expect(existsSync(`${outfile}.map`)).toBe(true)
+    expect(code).toMatch(/\/\/# sourceMappingURL=service\.bundle\.cjs\.map\s*$/)
+    expect(existsSync(`${result.script}.map`)).toBe(true)
   })
 
   it('serves from the bundle under the telemetry preload, and the bundled pg is traced', async () => {
@@ -133,11 +151,10 @@ describe('bundleService', () => {
   it("reaches Node's builtins through require, so no builtin's ES facade runs its lazy getters", async () => {
     const outfile = join(outDir, 'builtins.js')
     await bundleService({ serviceDir: packageDir, entry: 'test/fixture-builtins.mjs', outfile })
-    const code = readFileSync(outfile, 'utf8')
+    const code = readScript(outfile)
 
-    // The banner's three imports are the only ES imports of builtins left.
-    const imported = [...code.matchAll(/^import .* from ["'](node:[^"']+)["'];?$/gm)].map((match) => match[1])
-    expect(imported.sort()).toEqual(['node:module', 'node:path', 'node:url'])
+    expect(code).not.toMatch(/^import /m)
+    expect(code).toContain('__require("node:http")')
     const output = execFileSync(process.execPath, [outfile], { encoding: 'utf8' })
     expect(JSON.parse(output)).toEqual({
       hash: 'ca978112',
@@ -160,8 +177,11 @@ describe('bundleService', () => {
       outfile,
     })
     expect(result.external).toEqual(['@electric-sql/pglite'])
-    // No ES import of it is left: one would load it before any of the bundle runs, wherever it is written.
-    expect(listBareImports(readFileSync(outfile, 'utf8'))).toEqual([])
+    // A require of it, where its importer runs: an ES import would load it before any of the bundle runs.
+    expect(listRequiredPackages(readScript(outfile))).toEqual([
+      '@electric-sql/pglite',
+      '@electric-sql/pglite/contrib/btree_gist',
+    ])
     const run = (...args: string[]) =>
       JSON.parse(
         execFileSync(process.execPath, ['--import', './test/record-loads.mjs', outfile, ...args], {
@@ -179,9 +199,9 @@ describe('bundleService', () => {
   it('writes an ASCII bundle: the text of strings and names escaped, of kept comments replaced', async () => {
     const outfile = join(outDir, 'text.js')
     await bundleService({ serviceDir: packageDir, entry: 'test/fixture-text.mjs', outfile })
-    const bytes = readFileSync(outfile)
+    const bytes = readFileSync(scriptFileOf(outfile))
 
-    // One byte a character: Node keeps the module's source as a one-byte string, not a two-byte one.
+    // One byte a character: V8 keeps the script's source as a one-byte string, not a two-byte one.
     expect(bytes.findIndex((byte) => byte > 0x7f)).toBe(-1)
     const output = execFileSync(process.execPath, [outfile], { encoding: 'utf8' })
     expect(JSON.parse(output)).toEqual({
@@ -195,7 +215,7 @@ describe('bundleService', () => {
     const code = bytes.toString('latin1')
     expect(code).toContain('The scope ([RFC 4291 ?2.7]) ? read from the multicast bits.')
     // Each UTF-16 unit became one character, so the source map's columns still point where they did.
-    const map = new SourceMap(JSON.parse(readFileSync(`${outfile}.map`, 'utf8')))
+    const map = new SourceMap(JSON.parse(readFileSync(`${scriptFileOf(outfile)}.map`, 'utf8')))
     const lines = code.split('\n')
     const line = lines.findIndex((text) => text.includes('greeting: "h'))
     const entry = map.findEntry(line, (lines[line] ?? '').indexOf('greeting'))
@@ -223,7 +243,9 @@ describe('bundleService', () => {
   it('keeps a bundle it cannot make ASCII as esbuild wrote it, working, and says so', async () => {
     const outfile = join(outDir, 'raw.js')
     const result = await bundleService({ serviceDir: packageDir, entry: 'test/fixture-raw.mjs', outfile })
-    expect(result.nonAscii).toMatch(/raw\.js:\d+ has non-ASCII text outside comments and regular expressions/)
+    expect(result.nonAscii).toMatch(
+      /raw\.bundle\.cjs:\d+ has non-ASCII text outside comments and regular expressions/,
+    )
     expect(execFileSync(process.execPath, [outfile], { encoding: 'utf8' })).toBe('é\\u00e9\n')
   })
 
@@ -247,7 +269,7 @@ describe('bundleService', () => {
       external: ['fastify'],
     })
     expect(result.external).toEqual(['@shipshape/telemetry', 'fastify'])
-    expect(listBareImports(readFileSync(outfile, 'utf8'))).toEqual(['@shipshape/telemetry', 'fastify'])
+    expect(listRequiredPackages(readScript(outfile))).toEqual(['@shipshape/telemetry', 'fastify'])
 
     await expect(
       bundleService({
@@ -257,6 +279,43 @@ describe('bundleService', () => {
         external: ['@node-rs/argon2'],
       }),
     ).rejects.toThrow(/leaves @node-rs\/argon2 to node_modules/)
+  })
+
+  it('keeps an import() of a computed name working: the loader lets the script import, and says so', async () => {
+    const outfile = join(outDir, 'dynamic.js')
+    const result = await bundleService({ serviceDir: packageDir, entry: 'test/fixture-dynamic.mjs', outfile })
+
+    expect(result.dynamicImports).toBe(1)
+    expect(readFileSync(outfile, 'utf8')).toContain('constants.USE_MAIN_CONTEXT_DEFAULT_LOADER')
+    const output = execFileSync(process.execPath, ['--no-warnings', outfile], { encoding: 'utf8' })
+    expect(JSON.parse(output)).toEqual({ platform: process.platform, sum: 2 })
+  })
+
+  it("names the service's own lines in a stack trace under --enable-source-maps, the script's without", async () => {
+    const outfile = join(outDir, 'throws.js')
+    await bundleService({ serviceDir: packageDir, entry: 'test/fixture-throws.mjs', outfile })
+    const stderr = (args: string[]) => {
+      try {
+        execFileSync(process.execPath, [...args, outfile], { encoding: 'utf8', stdio: 'pipe' })
+      } catch (error) {
+        return String((error as { stderr: string }).stderr)
+      }
+      throw new Error('the fixture did not fail')
+    }
+
+    expect(stderr(['--enable-source-maps'])).toMatch(/at failToStart \(\S+\/test\/fixture-throws\.mjs:3:9\)/)
+    expect(stderr([])).toMatch(/at failToStart \(\S+\/throws\.bundle\.cjs:\d+:\d+\)/)
+  })
+
+  it('refuses an entry point that exports, writing nothing: the script has no exports', async () => {
+    const outfile = join(outDir, 'exports.js')
+    const bundling = bundleService({ serviceDir: packageDir, entry: 'test/fixture-exports.mjs', outfile })
+
+    await expect(bundling).rejects.toThrow(
+      /^the bundle is not a script \(.*export.*\): a service's entry point exports nothing$/,
+    )
+    expect(existsSync(outfile)).toBe(false)
+    expect(existsSync(scriptFileOf(outfile))).toBe(false)
   })
 
   it('refuses an entry point that was not built', async () => {
@@ -281,7 +340,7 @@ describe('shipshape-bundle', () => {
     const result = run(['--entry', 'test/fixture-raw.mjs', '--outfile', join(outDir, 'cli-raw.js')])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(
-      /\nnote: the bundle is not ASCII only \(.*cli-raw\.js:\d+ has non-ASCII text outside comments and regular expressions\), so it takes more memory\n$/,
+      /\nnote: the bundle is not ASCII only \(.*cli-raw\.bundle\.cjs:\d+ has non-ASCII text outside comments and regular expressions\), so it takes more memory\n$/,
     )
   })
 

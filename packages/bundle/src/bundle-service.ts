@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire, isBuiltin } from 'node:module'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, join, relative, resolve, sep } from 'node:path'
+import { Script } from 'node:vm'
 import { build, type Metafile, type Plugin } from 'esbuild'
 import { parseSync } from 'oxc-parser'
+import { renderLoader } from './loader.ts'
 
 /**
  * Packages a bundle must leave to `node_modules`, and why. Each is a dependency the service itself declares,
@@ -20,7 +22,10 @@ export interface BundleOptions {
   serviceDir?: string
   /** The compiled entry point, relative to `serviceDir`; default `dist/server.js`. */
   entry?: string
-  /** Where the bundle goes, relative to `serviceDir`; default the entry itself (it is replaced). */
+  /**
+   * Where the bundle's loader goes, relative to `serviceDir`; default the entry itself (it is replaced). The
+   * script it runs goes beside it (`server.js` → `server.bundle.js`), with its source map.
+   */
   outfile?: string
   /**
    * More packages to leave to `node_modules`, beside `RUNTIME_PACKAGES`: one of the service's own
@@ -30,11 +35,20 @@ export interface BundleOptions {
 }
 
 export interface BundleResult {
-  /** Absolute path of the bundle; its source map is beside it (`.map`). */
+  /** Absolute path of the loader: what `node` starts. */
   outfile: string
+  /** Absolute path of the script the loader runs: the service and its dependencies; its source map is beside it (`.map`). */
+  script: string
   /** How many modules went into it. */
   modules: number
+  /** The script's size. */
   bytes: number
+  /**
+   * How many `import()`s of a computed name the script keeps (a dependency's plugin loader): the loader then
+   * lets a script import (Node's `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER`), which prints an
+   * ExperimentalWarning at start. 0 for the template's services.
+   */
+  dynamicImports: number
   /** The runtime packages the service's code reaches, left to `node_modules`. */
   external: string[]
   /** Set when the bundle keeps non-ASCII text (see `toAsciiSource`): where, and so why. */
@@ -65,14 +79,25 @@ function listExternalImports(metafile: Metafile, runtimePackages: ReadonlySet<st
   return [...names].sort()
 }
 
-// ESM output calls a bundled CommonJS module's `require` of a Node builtin through this one; the helpers
-// serve the service's own `import.meta` (below).
-const BANNER = [
-  "import { createRequire as __shipshapeCreateRequire } from 'node:module';",
-  "import { dirname as __shipshapeDirname } from 'node:path';",
-  "import { fileURLToPath as __shipshapeFileURLToPath } from 'node:url';",
-  'const require = __shipshapeCreateRequire(import.meta.url);',
+/**
+ * The bundle is a script, not an ES module: the loader (loader.ts) compiles it with a V8 code cache made after
+ * a start, which holds the functions that start ran; Node's compile cache of a module holds only what V8
+ * compiles before the module runs (bench/README, fifteenth pass). esbuild still writes an ES module (an
+ * entry point may `await` at its top level), inside this function: `await` stays legal, `require` is the
+ * bundle's directory's (a bundled CommonJS module's `require` of a builtin, and the imports below), and
+ * `import.meta` becomes `__shipshapeImportMeta` (`define`), which the loader fills in. Nothing else of a
+ * module is left: every import is a `require` (importsThroughRequire) and a check refuses an export.
+ */
+const PROLOGUE = [
+  // The script's value is this function (in parentheses: V8 compiles it at once, not at its call, which
+  // would parse its text twice); required as CommonJS (the loader does under --enable-source-maps, so that
+  // Node maps its stack traces), it is also the module's export.
+  "(typeof module === 'object' ? module : {}).exports = (async function (require, __shipshapeImportMeta) {",
+  "'use strict';",
+  "const { dirname: __shipshapeDirname } = require('node:path');",
+  "const { fileURLToPath: __shipshapeFileURLToPath } = require('node:url');",
 ].join('\n')
+const EPILOGUE = '})'
 
 const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g
 
@@ -108,42 +133,38 @@ function keepImportMeta(serviceDir: string, outfile: string): Plugin {
 
 const THROUGH_REQUIRE_NAMESPACE = 'shipshape-through-require'
 
-/**
- * Runtime packages a service may never run: the bundle reaches them through `require`, as it does builtins
- * (below), so one loads when the first module that imports it runs, not with the bundle. PGlite, the embedded
- * database, is ~500 KiB of code a service on PostgreSQL never runs (`@shipshape/db` imports the module that
- * uses it only for PGlite); loaded with the bundle, it was ~30 ms of CPU at every start (bench/README, thirteenth pass).
- */
-const LOADED_WHEN_USED: readonly string[] = ['@electric-sql/pglite']
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-function isLoadedWhenUsed(path: string): boolean {
-  return LOADED_WHEN_USED.some((name) => path === name || path.startsWith(`${name}/`))
+/** Whether `path` is one of `packages` or a subpath of one. */
+function isPackageOf(packages: ReadonlySet<string>, path: string): boolean {
+  const [scope = '', name = ''] = path.split('/')
+  return packages.has(scope.startsWith('@') ? `${scope}/${name}` : scope)
 }
 
-// What the plugin below is asked about (esbuild calls it only for a matching path): what may be a builtin,
-// and the packages loaded when used, with their subpaths.
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-const THROUGH_REQUIRE_CANDIDATE = new RegExp(
-  `^(?:[a-z0-9_:/]+|(?:${LOADED_WHEN_USED.map(escapeRegExp).join('|')})(?:/.*)?)$`,
-)
-
 /**
- * Turns an ES import of a Node builtin, or of a package `LOADED_WHEN_USED`, into a `require` of it. Node makes
- * an ES facade for a builtin the first time a module imports it, reading every export to fill it in; some
- * exports are lazy getters, and reading `node:http`'s `WebSocket` loads undici, a client the service never
- * uses: ~40 ms less CPU to ready for the reference service as its image starts it (bench/README, twelfth
- * pass). And an ES import, wherever it is in the bundle, loads its module before any of the bundle runs.
- * Each becomes a CommonJS module of the bundle that requires it (through the banner's `require`, from the
- * bundle's directory as an import would resolve it), evaluated when the first module that imports it is, and
- * esbuild reads a named import as a property of it where it is used: nothing reads an export the code does
- * not use. A `require` and a dynamic `import()` stay as they are.
+ * Turns an import (static or `import()`) of a Node builtin, or of a package left to `node_modules`, into a
+ * `require` of it: the bundle is a script (PROLOGUE), which has no imports. Each becomes a CommonJS module
+ * of the bundle that requires it (through the prologue's `require`, from the bundle's directory as an import
+ * would resolve it; an ES module without top-level `await`, such as `@shipshape/telemetry`, is required as
+ * Node 24 does), evaluated when the first module that imports it is; esbuild reads a named import as a
+ * property of it where the code uses it, and an `import()` resolves to it when called. Two gains came of it
+ * before the bundle was a script: a builtin's ES facade reads every export, some are lazy getters, and
+ * reading `node:http`'s `WebSocket` loads undici, a client the service never uses (~40 ms less CPU to ready,
+ * bench/README, twelfth pass); and a package's ES import, wherever it is written, loads it before any of the
+ * bundle runs, where through `require` PGlite, ~500 KiB a service on PostgreSQL never runs, loads only for
+ * the embedded database (`@shipshape/db` imports its PGlite module only then: ~30 ms of CPU, thirteenth
+ * pass). A `require` stays as it is.
  */
-function importsThroughRequire(): Plugin {
+function importsThroughRequire(external: ReadonlySet<string>): Plugin {
+  // What esbuild asks the plugin about (only a matching path): what may be a builtin, and the packages
+  // left out, with their subpaths.
+  const candidate = new RegExp(`^(?:[a-z0-9_:/]+|(?:${[...external].map(escapeRegExp).join('|')})(?:/.*)?)$`)
   return {
     name: 'shipshape-imports-through-require',
     setup(build) {
-      build.onResolve({ filter: THROUGH_REQUIRE_CANDIDATE }, ({ path, kind }) =>
-        kind === 'import-statement' && (isBuiltin(path) || isLoadedWhenUsed(path))
+      build.onResolve({ filter: candidate }, ({ path, kind }) =>
+        (kind === 'import-statement' || kind === 'dynamic-import') &&
+        (isBuiltin(path) || isPackageOf(external, path))
           ? { path, namespace: THROUGH_REQUIRE_NAMESPACE }
           : undefined,
       )
@@ -286,15 +307,41 @@ export function toAsciiSource(code: string, filename = 'bundle.js'): AsciiSource
 }
 
 /**
- * Bundles a service's compiled entry point (and everything it imports, but `RUNTIME_PACKAGES`) into one ES
- * module with a source map, so a start reads one file instead of resolving and loading ~1 400. Refuses
- * (`BundleError`, nothing written) when the service does not declare a runtime package its code reaches:
- * the bundle would fail at its first import in the image.
+ * Where the script goes beside its loader: `dist/server.js` → `dist/server.bundle.cjs` (CommonJS to `require`,
+ * whatever the package's `type`).
+ */
+export function scriptFileOf(outfile: string): string {
+  return outfile.replace(/(\.[cm]?js)?$/, '.bundle.cjs')
+}
+
+/**
+ * Holds esbuild's output to being a script (PROLOGUE): compiling it fails on an import, an export or an
+ * `import.meta` left over. Returns how many `import()`s of a computed name it keeps (those of a literal
+ * name are `require`s or bundled by then).
+ */
+function checkScript(code: string, filename: string): number {
+  try {
+    new Script(code, { filename })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const exported = /\bexport\b/.test(message) ? ": a service's entry point exports nothing" : ''
+    throw new BundleError(`the bundle is not a script (${message})${exported}`)
+  }
+  return parseSync(filename, code, { sourceType: 'module' }).module.dynamicImports.length
+}
+
+/**
+ * Bundles a service's compiled entry point (and everything it imports, but `RUNTIME_PACKAGES`) into one
+ * script with a source map, run by a small ES module in the entry's place (`dist/server.js`, the loader), so
+ * a start reads one file instead of resolving and loading ~1 400, and from a V8 code cache of it when the
+ * image has one (`shipshape-compile-cache`). Refuses (`BundleError`, nothing written) when the service does
+ * not declare a runtime package its code reaches: the bundle would fail at its first import in the image.
  */
 export async function bundleService(options: BundleOptions = {}): Promise<BundleResult> {
   const serviceDir = resolve(options.serviceDir ?? '.')
   const entry = resolve(serviceDir, options.entry ?? 'dist/server.js')
   const outfile = resolve(serviceDir, options.outfile ?? options.entry ?? 'dist/server.js')
+  const scriptFile = scriptFileOf(outfile)
   const runtimePackages = new Set([...Object.keys(RUNTIME_PACKAGES), ...(options.external ?? [])])
   if (!existsSync(entry))
     throw new BundleError(`${relative(serviceDir, entry)} does not exist: build the service first`)
@@ -302,7 +349,7 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
   const result = await build({
     absWorkingDir: serviceDir,
     entryPoints: [entry],
-    outfile,
+    outfile: scriptFile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -310,8 +357,14 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
     // Strings, templates and names as escapes; the rest: toAsciiSource.
     charset: 'ascii',
     external: [...runtimePackages],
-    banner: { js: BANNER },
-    plugins: [keepImportMeta(serviceDir, outfile), importsThroughRequire(), announceInstrumentedPackages()],
+    banner: { js: PROLOGUE },
+    footer: { js: EPILOGUE },
+    define: { 'import.meta': '__shipshapeImportMeta' },
+    plugins: [
+      keepImportMeta(serviceDir, scriptFile),
+      importsThroughRequire(runtimePackages),
+      announceInstrumentedPackages(),
+    ],
     sourcemap: 'linked',
     metafile: true,
     write: false,
@@ -331,15 +384,26 @@ export async function bundleService(options: BundleOptions = {}): Promise<Bundle
         '. Add it to the dependencies of the service.',
     )
 
-  const bundle = result.outputFiles.find((file) => file.path === outfile)
-  if (bundle === undefined) throw new BundleError(`esbuild wrote no ${relative(serviceDir, outfile)}`)
-  const { code, kept } = toAsciiSource(bundle.text, relative(serviceDir, outfile))
+  const bundle = result.outputFiles.find((file) => file.path === scriptFile)
+  if (bundle === undefined) throw new BundleError(`esbuild wrote no ${relative(serviceDir, scriptFile)}`)
+  const { code, kept } = toAsciiSource(bundle.text, relative(serviceDir, scriptFile))
+  const dynamicImports = checkScript(code, scriptFile)
+  const loader = renderLoader({
+    script: basename(scriptFile),
+    encoding: kept === undefined ? 'latin1' : 'utf8',
+    dynamicImports: dynamicImports > 0,
+  })
   await mkdir(dirname(outfile), { recursive: true })
   for (const file of result.outputFiles) await writeFile(file.path, file === bundle ? code : file.contents)
+  await writeFile(outfile, loader)
+  // tsc's map of the entry point it replaced, which describes no line of the loader.
+  await rm(`${outfile}.map`, { force: true })
   return {
     outfile,
+    script: scriptFile,
     modules: Object.keys(result.metafile.inputs).length,
     bytes: Buffer.byteLength(code),
+    dynamicImports,
     external,
     ...(kept === undefined ? {} : { nonAscii: kept }),
   }

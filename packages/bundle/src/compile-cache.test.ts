@@ -7,12 +7,13 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { linkNode } from '@shipshape/testing/image'
@@ -34,18 +35,25 @@ const PRELOAD = [SOURCE, '--import', '@shipshape/telemetry/register']
 let database: ScratchDatabase
 let built: string
 
-/** A service directory as `pnpm deploy` leaves it: `dist/server.js`, here the bundled fixture service. */
-function serviceDir(name: string): string {
+/**
+ * A service directory as `pnpm deploy` leaves it: `dist/server.js`, here the bundled fixture service (its
+ * loader, and the script beside it).
+ */
+function serviceDir(name: string, from = built): string {
   const dir = join(scratchRoot, name)
-  mkdirSync(join(dir, 'dist'), { recursive: true })
-  cpSync(built, join(dir, 'dist', 'server.js'))
+  mkdirSync(dir, { recursive: true })
+  cpSync(from, join(dir, 'dist'), { recursive: true })
   return dir
 }
 
 beforeAll(async () => {
   database = await createScratchDatabase()
-  built = join(scratchRoot, 'built.js')
-  await bundleService({ serviceDir: packageDir, entry: 'test/fixture-service.mjs', outfile: built })
+  built = join(scratchRoot, 'built')
+  await bundleService({
+    serviceDir: packageDir,
+    entry: 'test/fixture-service.mjs',
+    outfile: join(built, 'server.js'),
+  })
 })
 
 afterAll(async () => {
@@ -53,12 +61,17 @@ afterAll(async () => {
   await database?.drop()
 })
 
-/** Starts `dist/server.js` under the preload with the cache, as the image does, and says what Node did with it. */
+/**
+ * Starts `dist/server.js` under the preload with the cache, as the image does, and says what Node did with
+ * it and what the bundle's loader did with its code cache.
+ */
 async function startWithCache(
   dir: string,
-  as: { node: string; uid?: number; gid?: number } = { node: process.execPath },
+  as: { node: string; uid?: number; gid?: number; args?: string[]; request?: boolean } = {
+    node: process.execPath,
+  },
 ) {
-  const child: ChildProcess = spawn(as.node, [...PRELOAD, 'dist/server.js'], {
+  const child: ChildProcess = spawn(as.node, [...(as.args ?? PRELOAD), 'dist/server.js'], {
     cwd: dir,
     uid: as.uid,
     gid: as.gid,
@@ -67,8 +80,9 @@ async function startWithCache(
       DATABASE_URL: database.url,
       NODE_COMPILE_CACHE: join(dir, '.node-compile-cache'),
       NODE_COMPILE_CACHE_PORTABLE: '1',
-      // Node's own account of each module it looked up in the cache, on stderr.
+      // Node's own account of each module it looked up in the cache, and the loader's, on stderr.
       NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+      NODE_DEBUG: 'shipshape',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -83,25 +97,30 @@ async function startWithCache(
     }),
   ])) as [string]
   const { port } = JSON.parse(line) as { port: number }
-  const response = await fetch(`http://127.0.0.1:${port}/sum`)
+  const response = as.request === false ? undefined : await fetch(`http://127.0.0.1:${port}/sum`)
   child.kill('SIGTERM')
   await once(child, 'exit')
-  return { status: response.status, body: await response.json(), stderr }
+  return { status: response?.status, body: await response?.json(), stderr }
 }
 
 describe('makeCompileCache', () => {
-  it('caches the entry point and the preload without running the entry point, and the cache moves with the service', async () => {
+  it("caches the loader and the preload, and the bundle's code after a start, without a socket; the cache moves with the service", async () => {
     const dir = serviceDir('deploy')
     const result = await makeCompileCache({ dir, args: [...PRELOAD, 'dist/server.js'] })
 
     expect(result.directory).toBe(join(dir, '.node-compile-cache'))
-    // The bundle, the preload's modules and pg's: more than the bundle alone.
+    // The loader, the preload's modules: Node's. The bundle's script: the loader's, named by its checksum.
     expect(result.modules).toBeGreaterThan(10)
+    expect(result.codeCache?.file).toMatch(
+      /\/\.node-compile-cache\/shipshape\/server\.bundle\.cjs-[0-9a-f]{8}$/,
+    )
+    expect(result.codeCache?.bytes).toBeGreaterThan(100_000)
+    expect(result).not.toHaveProperty('stoppedEarly')
     // Readable by the user the image runs as (root owns it there), writable by none but its owner.
     const cache = join(dir, '.node-compile-cache')
     const modes = readdirSync(cache, { recursive: true }).map((path) => statSync(join(cache, String(path))))
     expect(new Set(modes.map((stat) => (stat.mode & 0o777).toString(8)))).toEqual(new Set(['755', '644']))
-    // Nothing of the making is left beside the service. Had the entry point run, it would have listened until
+    // Nothing of the making is left beside the service. Had the start listened, it would have served until
     // the timeout and the call would have failed.
     expect(readdirSync(dir).sort()).toEqual(['.node-compile-cache', 'dist'])
 
@@ -111,9 +130,43 @@ describe('makeCompileCache', () => {
     const started = await startWithCache(app)
 
     expect(started).toMatchObject({ status: 200, body: { sum: 2 } })
-    const serverUrl = `file://${join(app, 'dist', 'server.js')}`
-    expect(started.stderr).toContain(`V8 code cache for ESM ${serverUrl} was accepted`)
+    const loaderUrl = `file://${join(app, 'dist', 'server.js')}`
+    expect(started.stderr).toContain(`V8 code cache for ESM ${loaderUrl} was accepted`)
     expect(started.stderr).toMatch(/V8 code cache for ESM file:\/\/\S+\/telemetry\/\S+ was accepted/)
+    const codeCache = join(app, relative(dir, result.codeCache?.file ?? ''))
+    expect(started.stderr).toContain(`code cache ${codeCache} accepted`)
+  })
+
+  it('holds the functions the start ran: a start from it compiles a tenth of what one without a cache does', async () => {
+    // V8's log of each function it compiles; the same flags for the cache's start and the measured ones, as
+    // V8 takes a code cache only from a process with its own flags.
+    const log = ['--log-function-events', '--logfile=v8.log', '--no-logfile-per-isolate']
+    const args = [SOURCE, ...log, '--import', '@shipshape/telemetry/register']
+    const dir = serviceDir('lazy')
+    // Functions of the bundle V8 compiled when first called, by the log: of the script that has the most
+    // (the bundle's, whatever its file is called; the loader has none).
+    const compiledLazily = () => {
+      const counts = new Map<string, number>()
+      for (const line of readFileSync(join(dir, 'v8.log'), 'utf8').split('\n')) {
+        const [kind, event, script] = line.split(',')
+        if (kind === 'function' && event === 'parse-function' && script !== undefined)
+          counts.set(script, (counts.get(script) ?? 0) + 1)
+      }
+      return Math.max(...counts.values())
+    }
+
+    // Started until it listens, then stopped: no request, whose code no start runs.
+    const start = { node: process.execPath, args, request: false }
+    await startWithCache(dir, start)
+    const withoutCache = compiledLazily()
+    await makeCompileCache({ dir, args: [...args, 'dist/server.js'] })
+    const cached = await startWithCache(dir, start)
+    expect(cached.stderr).toMatch(/code cache \S+ accepted/)
+    const withCache = compiledLazily()
+
+    // ~580 functions without a cache; with one, those its stop runs (~40).
+    expect(withoutCache).toBeGreaterThan(300)
+    expect(withCache).toBeLessThan(withoutCache / 10)
   })
 
   it('replaces a cache that was there', async () => {
@@ -146,14 +199,33 @@ describe('makeCompileCache', () => {
     const making = makeCompileCache({ dir, args: [SOURCE, 'dist/server.js'] })
 
     await expect(making).rejects.toBeInstanceOf(CompileCacheError)
-    await expect(making).rejects.toThrow(/node could not load the entry point \(exit 1\):[\s\S]*SyntaxError/)
+    await expect(making).rejects.toThrow(/node could not start the entry point \(exit 1\):[\s\S]*SyntaxError/)
     expect(readdirSync(dir).sort()).toEqual(['.node-compile-cache', 'dist'])
     expect(readdirSync(join(dir, '.node-compile-cache'), { recursive: true }).sort()).toEqual(before)
   })
 
-  it('stops a load that does not finish', async () => {
+  it('keeps what a start that failed before listening compiled, and says why it failed', async () => {
+    const failing = join(scratchRoot, 'failing')
+    await bundleService({
+      serviceDir: packageDir,
+      entry: 'test/fixture-config.mjs',
+      outfile: join(failing, 'server.js'),
+    })
+    const dir = serviceDir('config', failing)
+
+    const result = await makeCompileCache({ dir, args: [...PRELOAD, 'dist/server.js'] })
+
+    expect(result.stoppedEarly).toMatch(/^exit 1: [\s\S]*Invalid environment: SERVICE_REGION is required/)
+    expect(result.codeCache?.bytes).toBeGreaterThan(100_000)
+    // It ran as START_ENV says: development mode, its database nowhere.
+    expect(result.stoppedEarly).toContain(
+      'APP_ENV=development DATABASE_URL=postgres://compile-cache@127.0.0.1:1/compile-cache',
+    )
+  })
+
+  it('stops a start that does not finish', async () => {
     const dir = serviceDir('hangs')
-    // A preload that never lets the process exit: the entry point's graph is never loaded.
+    // A preload that never lets the process exit: the entry point is never run.
     writeFileSync(join(dir, 'hang.mjs'), 'setInterval(() => {}, 1000)\nawait new Promise(() => {})\n')
 
     const making = makeCompileCache({
@@ -162,9 +234,7 @@ describe('makeCompileCache', () => {
       timeoutMs: 1000,
     })
 
-    await expect(making).rejects.toThrow(
-      'loading the entry point was stopped by SIGTERM (it may take 1000 ms)',
-    )
+    await expect(making).rejects.toThrow('the start was stopped by SIGTERM: it did not listen within 1000 ms')
     expect(readdirSync(dir).sort()).toEqual(['dist', 'hang.mjs'])
   })
 })
@@ -172,11 +242,13 @@ describe('makeCompileCache', () => {
 describe('shipshape-compile-cache', () => {
   const run = (args: string[], cwd: string, node?: string) => runBin('compile-cache-cli.ts', args, cwd, node)
 
-  it('makes the cache of the service in --dir and says how many modules it holds', () => {
+  it('makes the cache of the service in --dir and says how many modules and how much code it holds', () => {
     const dir = serviceDir('cli')
     const result = run(['--dir', dir, '--', ...PRELOAD, 'dist/server.js'], scratchRoot)
     expect(result).toMatchObject({ code: 0, stderr: '' })
-    expect(result.stdout).toMatch(/^compile cache cli\/\.node-compile-cache: \d+ modules\n$/)
+    expect(result.stdout).toMatch(
+      /^compile cache cli\/\.node-compile-cache: \d+ modules; code cache of the bundle [\d.]+ MiB\n$/,
+    )
   })
 
   // Node keeps a cache per user id: one made as root is not read by the image's USER.
@@ -202,7 +274,10 @@ describe('shipshape-compile-cache', () => {
         node,
       )
       expect(made).toMatchObject({ code: 0, stderr: '' })
-      expect(readdirSync(join(dir, '.node-compile-cache'))).toEqual([expect.stringMatching(/-1000$/)])
+      expect(readdirSync(join(dir, '.node-compile-cache')).sort()).toEqual([
+        'shipshape',
+        expect.stringMatching(/-1000$/),
+      ])
 
       // The image's COPY: root owns the copy and the modes stay as they were.
       const app = join(scratchRoot, 'cli-user-app')
@@ -212,6 +287,7 @@ describe('shipshape-compile-cache', () => {
       expect(started.stderr).toContain(
         `V8 code cache for ESM file://${join(app, 'dist', 'server.js')} was accepted`,
       )
+      expect(started.stderr).toMatch(/code cache \S+\/shipshape\/server\.bundle\.cjs-[0-9a-f]{8} accepted/)
     } finally {
       rmSync(bin, { recursive: true, force: true })
     }

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
-import { chmod, chown, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
+import { CODE_CACHE_FOLDER, WRITE_CODE_CACHE_ENV } from './loader.ts'
 
 export interface CompileCacheOptions {
   /** The service as the image holds it (`dist/` and `node_modules/`, e.g. `pnpm deploy`'s output); default the working directory. */
@@ -21,15 +22,22 @@ export interface CompileCacheOptions {
    * (which needs root, and a `node` that user can run).
    */
   user?: { uid: number; gid: number }
-  /** How long loading may take before it is stopped (an entry point that ran would serve forever); default 60 s. */
+  /** How long the start may take before it is stopped (one that never listens would run forever); default 60 s. */
   timeoutMs?: number
 }
 
 export interface CompileCacheResult {
   /** Absolute path of the cache: what the image's `NODE_COMPILE_CACHE` names. */
   directory: string
-  /** How many modules it holds. */
+  /** How many modules Node's cache holds (the loader, the preloads). */
   modules: number
+  /** The bundle's code cache (`@shipshape/bundle`'s loader writes it), if the entry point is a bundle's loader. */
+  codeCache?: { file: string; bytes: number }
+  /**
+   * Set when the start ended before it listened (it failed in development mode): the code cache then holds
+   * what the start compiled until then, not what listening takes. What the process printed last.
+   */
+  stoppedEarly?: string
 }
 
 export class CompileCacheError extends Error {
@@ -38,16 +46,31 @@ export class CompileCacheError extends Error {
 
 export const DEFAULT_CACHE_DIR = '.node-compile-cache'
 
-// Evaluated before the entry point (a module's imports run in order) and after every module of the graph was
-// compiled (all of them are, before any runs): the process exits having compiled the service and run none of it.
-const STOP = 'data:text/javascript,process.exit(0)'
+// A preload the start runs first: once the service asks to listen (its routes compiled, its plugins ready),
+// the process exits, before any socket is bound; the loader then writes the code cache (an `exit` listener).
+const STOP_AT_LISTEN = `data:text/javascript,${encodeURIComponent(
+  "import net from 'node:net';\nnet.Server.prototype.listen = function () { process.exit(0) };\n",
+)}`
 
 /**
- * Makes Node's compile cache (V8 code cache) of a service, portable (`NODE_COMPILE_CACHE_PORTABLE=1`: its keys
- * are paths relative to the cache), so it can be made beside `pnpm deploy`'s output in the image's build stage
- * and copied with it: the container's first start then skips compiling the bundle's ~3.5 MiB. Loads the entry
- * point and the preloads as the `CMD` does, but runs nothing of the entry point (no configuration, database or
- * port is needed). Writes the cache whole or not at all (`CompileCacheError`).
+ * What the start runs with, and nothing of the build's environment: development mode, where a secret left
+ * unset gets a random value for that process, and a PostgreSQL nobody answers at (port 1 of the loopback), so
+ * the service takes the production path to its database and never reaches one. A preload that reads the
+ * environment (tracing) loads what a bare start loads.
+ */
+export const START_ENV: Readonly<Record<string, string>> = {
+  APP_ENV: 'development',
+  DATABASE_URL: 'postgres://compile-cache@127.0.0.1:1/compile-cache',
+  HOST: '127.0.0.1',
+}
+
+/**
+ * Makes the compile cache of a service, portable (`NODE_COMPILE_CACHE_PORTABLE=1`: its keys are paths relative
+ * to the cache), so it can be made beside `pnpm deploy`'s output in the image's build stage and copied with it:
+ * Node's compile cache of the modules a start loads (the loader, the preloads), and, for a bundle
+ * (`@shipshape/bundle`), V8's code cache of its script made after a start, which holds the functions the start
+ * ran. It starts the service as the `CMD` does (`START_ENV`, no database reached) and stops it when it asks
+ * to listen. Writes the cache whole or not at all (`CompileCacheError`).
  */
 export async function makeCompileCache(options: CompileCacheOptions): Promise<CompileCacheResult> {
   const dir = resolve(options.dir ?? '.')
@@ -64,45 +87,65 @@ export async function makeCompileCache(options: CompileCacheOptions): Promise<Co
   const directory = resolve(dir, options.cacheDir ?? DEFAULT_CACHE_DIR)
   // Beside the final directory, so renaming it keeps every path relative to it the same.
   const partial = `${directory}.partial-${process.pid}`
-  const loader = join(dir, `.shipshape-compile-cache-${process.pid}.mjs`)
-  const entryUrl = `./${relative(dir, resolve(dir, entry)).split('\\').join('/')}`
-  await writeFile(loader, `import ${JSON.stringify(STOP)};\nimport ${JSON.stringify(entryUrl)};\n`)
   try {
     await rm(partial, { recursive: true, force: true })
     await mkdir(partial)
     if (options.user !== undefined) await chown(partial, options.user.uid, options.user.gid)
-    await compileInto(partial, dir, [...options.args.slice(0, -1), loader], options)
+    const ended = await startInto(partial, dir, ['--import', STOP_AT_LISTEN, ...options.args], options)
+    const codeCache = await findCodeCache(partial)
+    // Nothing of the entry point ran, or it was no bundle: what the old cache held is all there is to keep.
+    if (ended !== undefined && codeCache === undefined)
+      throw new CompileCacheError(
+        `node could not start the entry point (exit ${ended.code}):\n${ended.output}`,
+      )
     const modules = await countEntries(partial)
     if (modules === 0) throw new CompileCacheError('node wrote no compile cache')
+    const stoppedEarly = ended && `exit ${ended.code}: ${ended.output}`
     await makeReadable(partial)
     await rm(directory, { recursive: true, force: true })
     await rename(partial, directory)
-    return { directory, modules }
+    return {
+      directory,
+      modules,
+      ...(codeCache === undefined
+        ? {}
+        : {
+            codeCache: { file: join(directory, relative(partial, codeCache.file)), bytes: codeCache.bytes },
+          }),
+      ...(stoppedEarly === undefined ? {} : { stoppedEarly }),
+    }
   } finally {
-    await rm(loader, { force: true })
     await rm(partial, { recursive: true, force: true })
   }
 }
 
-async function compileInto(
+/** Runs the start; when it ended before listening, its exit code and what it printed last. */
+async function startInto(
   cache: string,
   cwd: string,
   args: string[],
   { user, timeoutMs = 60_000 }: CompileCacheOptions,
-): Promise<void> {
-  // Nothing of the build's environment: a preload that reads it (tracing) loads what a bare start loads.
+): Promise<{ code: number | null; output: string } | undefined> {
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: cache, NODE_COMPILE_CACHE_PORTABLE: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_COMPILE_CACHE: cache,
+      NODE_COMPILE_CACHE_PORTABLE: '1',
+      [WRITE_CODE_CACHE_ENV]: '1',
+      ...START_ENV,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
     timeout: timeoutMs,
     ...user,
   })
   const spawned = once(child, 'spawn')
-  let stderr = ''
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
+  let output = ''
+  const keep = (chunk: string) => {
+    output = (output + chunk).slice(-4000)
+  }
+  child.stdout?.setEncoding('utf8').on('data', keep)
+  child.stderr?.setEncoding('utf8').on('data', keep)
   await spawned.catch((error: NodeJS.ErrnoException) => {
     const as = user === undefined ? '' : ` as ${user.uid}:${user.gid}`
     throw new CompileCacheError(`could not run ${process.execPath}${as}: ${error.code ?? error.message}`)
@@ -110,10 +153,19 @@ async function compileInto(
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]
   if (signal !== null)
     throw new CompileCacheError(
-      `loading the entry point was stopped by ${signal} (it may take ${timeoutMs} ms):\n${stderr.trim()}`.trim(),
+      `the start was stopped by ${signal}: it did not listen within ${timeoutMs} ms:\n${output.trim()}`.trim(),
     )
-  if (code !== 0)
-    throw new CompileCacheError(`node could not load the entry point (exit ${code}):\n${stderr.trim()}`)
+  return code === 0 ? undefined : { code, output: output.trim() }
+}
+
+/** The bundle's code cache the loader wrote (one file, named by its script and checksum), if it did. */
+async function findCodeCache(cache: string): Promise<{ file: string; bytes: number } | undefined> {
+  const folder = join(cache, CODE_CACHE_FOLDER)
+  if (!existsSync(folder)) return undefined
+  const [name] = await readdir(folder)
+  if (name === undefined) return undefined
+  const file = join(folder, name)
+  return { file, bytes: (await stat(file)).size }
 }
 
 /**
@@ -134,6 +186,7 @@ async function countEntries(cache: string): Promise<number> {
   if (!existsSync(cache)) return 0
   let count = 0
   for (const version of await readdir(cache, { withFileTypes: true }))
-    if (version.isDirectory()) count += (await readdir(join(cache, version.name))).length
+    if (version.isDirectory() && version.name !== CODE_CACHE_FOLDER)
+      count += (await readdir(join(cache, version.name))).length
   return count
 }

@@ -6,6 +6,7 @@ export {
   type BundleResult,
   bundleService,
   RUNTIME_PACKAGES,
+  scriptFileOf,
   toAsciiSource,
 } from './bundle-service.ts'
 export {
@@ -14,4 +15,5 @@ export {
   type CompileCacheResult,
   DEFAULT_CACHE_DIR,
   makeCompileCache,
+  START_ENV,
 } from './compile-cache.ts'

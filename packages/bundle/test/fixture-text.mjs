@@ -1,7 +1,7 @@
 /*! fixture-text. MIT License. Jürgen Ä. © 2026 */
 // Text beyond ASCII where bundled packages have it: comments esbuild keeps (in a class body, in an object
 // literal, a legal comment) and code it escapes (strings, a template, a regular expression, a name).
-export class Address {
+class Address {
   /**
    * The scope ([RFC 4291 §2.7]) — read from the multicast bits.
    */

@@ -166,7 +166,8 @@ export interface StartedImage {
  * both as its `USER` in `appDir`, with its `ENV`, what production requires (a free port on loopback, fresh
  * `JWT_SECRET` and `WEBHOOK_SECRET`, the service's own origin) and `env` on top; nothing else of this
  * process's environment (`PATH` is `/usr/bin:/bin` unless `env` gives one). Node reports on stderr what it
- * did with each module's compile cache (`NODE_DEBUG_NATIVE=COMPILE_CACHE`). Resolves once `/readyz` answers
+ * did with each module's compile cache (`NODE_DEBUG_NATIVE=COMPILE_CACHE`), and a bundle's loader
+ * (`@shipshape/bundle`) with its script's code cache (`NODE_DEBUG=shipshape`). Resolves once `/readyz` answers
  * 200; throws with the service's stderr when it exits first or is not ready within `timeoutMs`.
  */
 export async function startImage(
@@ -188,6 +189,7 @@ export async function startImage(
       WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
       AUTH_ORIGINS: baseUrl,
       NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+      NODE_DEBUG: 'shipshape',
       ...env,
     },
   }

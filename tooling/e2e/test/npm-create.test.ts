@@ -181,8 +181,11 @@ describe('npm create shipshape@latest, as a new user runs it', () => {
       const service = await startImage(image, { DATABASE_URL: await createDatabase() })
       expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200)
       expect(await service.stop(), service.stderr().slice(-4000)).toBe(0)
-      const bundle = `file://${join(image.appDir, 'dist', 'server.js')}`
-      expect(service.stderr()).toContain(`V8 code cache for ESM ${bundle} was accepted`)
+      const loader = `file://${join(image.appDir, 'dist', 'server.js')}`
+      expect(service.stderr()).toContain(`V8 code cache for ESM ${loader} was accepted`)
+      // The bundle's script, from the code cache made after a start (the functions the start ran).
+      const codeCache = join(image.appDir, '.node-compile-cache', 'shipshape', 'server.bundle.cjs-')
+      expect(service.stderr()).toMatch(new RegExp(`code cache ${codeCache}[0-9a-f]{8} accepted`))
     } finally {
       image.remove()
     }
