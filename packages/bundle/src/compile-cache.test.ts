@@ -225,8 +225,12 @@ describe('makeCompileCache', () => {
 
   it('stops a start that does not finish', async () => {
     const dir = serviceDir('hangs')
-    // A preload that never lets the process exit: the entry point is never run.
-    writeFileSync(join(dir, 'hang.mjs'), 'setInterval(() => {}, 1000)\nawait new Promise(() => {})\n')
+    // A preload that never lets the process exit, and that ends it cleanly on SIGTERM, as a service does: the
+    // entry point is never run, and a stop by SIGTERM would look like a start that finished.
+    writeFileSync(
+      join(dir, 'hang.mjs'),
+      "process.on('SIGTERM', () => process.exit(0))\nsetInterval(() => {}, 1000)\nawait new Promise(() => {})\n",
+    )
 
     const making = makeCompileCache({
       dir,
@@ -234,7 +238,7 @@ describe('makeCompileCache', () => {
       timeoutMs: 1000,
     })
 
-    await expect(making).rejects.toThrow('the start was stopped by SIGTERM: it did not listen within 1000 ms')
+    await expect(making).rejects.toThrow('the start did not listen within 1000 ms, and was stopped')
     expect(readdirSync(dir).sort()).toEqual(['dist', 'hang.mjs'])
   })
 })

@@ -93,7 +93,7 @@ export async function makeCompileCache(options: CompileCacheOptions): Promise<Co
     if (options.user !== undefined) await chown(partial, options.user.uid, options.user.gid)
     const ended = await startInto(partial, dir, ['--import', STOP_AT_LISTEN, ...options.args], options)
     const codeCache = await findCodeCache(partial)
-    // Nothing of the entry point ran, or it was no bundle: what the old cache held is all there is to keep.
+    // A start that failed with no code cache written: the entry point did not load, or is no bundle's loader.
     if (ended !== undefined && codeCache === undefined)
       throw new CompileCacheError(
         `node could not start the entry point (exit ${ended.code}):\n${ended.output}`,
@@ -136,9 +136,14 @@ async function startInto(
       ...START_ENV,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: timeoutMs,
     ...user,
   })
+  // Killed, not signalled: a service stops on SIGTERM as if it had finished, and its cache would be kept.
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    child.kill('SIGKILL')
+  }, timeoutMs)
   const spawned = once(child, 'spawn')
   let output = ''
   const keep = (chunk: string) => {
@@ -147,14 +152,18 @@ async function startInto(
   child.stdout?.setEncoding('utf8').on('data', keep)
   child.stderr?.setEncoding('utf8').on('data', keep)
   await spawned.catch((error: NodeJS.ErrnoException) => {
+    clearTimeout(timer)
     const as = user === undefined ? '' : ` as ${user.uid}:${user.gid}`
     throw new CompileCacheError(`could not run ${process.execPath}${as}: ${error.code ?? error.message}`)
   })
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]
-  if (signal !== null)
+  clearTimeout(timer)
+  if (timedOut)
     throw new CompileCacheError(
-      `the start was stopped by ${signal}: it did not listen within ${timeoutMs} ms:\n${output.trim()}`.trim(),
+      `the start did not listen within ${timeoutMs} ms, and was stopped:\n${output.trim()}`.trim(),
     )
+  if (signal !== null)
+    throw new CompileCacheError(`the start was ended by ${signal}:\n${output.trim()}`.trim())
   return code === 0 ? undefined : { code, output: output.trim() }
 }
 
@@ -162,7 +171,8 @@ async function startInto(
 async function findCodeCache(cache: string): Promise<{ file: string; bytes: number } | undefined> {
   const folder = join(cache, CODE_CACHE_FOLDER)
   if (!existsSync(folder)) return undefined
-  const [name] = await readdir(folder)
+  // Not a `.<pid>` file a write that failed left.
+  const name = (await readdir(folder)).find((file) => /-[0-9a-f]{8}$/.test(file))
   if (name === undefined) return undefined
   const file = join(folder, name)
   return { file, bytes: (await stat(file)).size }
