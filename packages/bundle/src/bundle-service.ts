@@ -24,7 +24,7 @@ export interface BundleOptions {
   entry?: string
   /**
    * Where the bundle's loader goes, relative to `serviceDir`; default the entry itself (it is replaced). The
-   * script it runs goes beside it (`server.js` → `server.bundle.js`), with its source map.
+   * script it runs goes beside it (`server.js` → `server.bundle.cjs`), with its source map.
    */
   outfile?: string
   /**
@@ -67,13 +67,18 @@ function isResolvableFrom(directory: string, name: string): boolean {
   }
 }
 
+/** The package a bare specifier names: `pg` of `pg/lib/x`, `@scope/name` of `@scope/name/sub`. */
+function packageNameOf(specifier: string): string {
+  const [scope = '', name = ''] = specifier.split('/')
+  return scope.startsWith('@') ? `${scope}/${name}` : scope
+}
+
 function listExternalImports(metafile: Metafile, runtimePackages: ReadonlySet<string>): string[] {
   const names = new Set<string>()
   for (const input of Object.values(metafile.inputs))
     for (const imported of input.imports)
       if (imported.external && !imported.path.startsWith('node:')) {
-        const [scope = '', name = ''] = imported.path.split('/')
-        const packageName = scope.startsWith('@') ? `${scope}/${name}` : scope
+        const packageName = packageNameOf(imported.path)
         if (runtimePackages.has(packageName)) names.add(packageName)
       }
   return [...names].sort()
@@ -135,12 +140,6 @@ const THROUGH_REQUIRE_NAMESPACE = 'shipshape-through-require'
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-/** Whether `path` is one of `packages` or a subpath of one. */
-function isPackageOf(packages: ReadonlySet<string>, path: string): boolean {
-  const [scope = '', name = ''] = path.split('/')
-  return packages.has(scope.startsWith('@') ? `${scope}/${name}` : scope)
-}
-
 /**
  * Turns an import (static or `import()`) of a Node builtin, or of a package left to `node_modules`, into a
  * `require` of it: the bundle is a script (PROLOGUE), which has no imports. Each becomes a CommonJS module
@@ -164,7 +163,7 @@ function importsThroughRequire(external: ReadonlySet<string>): Plugin {
     setup(build) {
       build.onResolve({ filter: candidate }, ({ path, kind }) =>
         (kind === 'import-statement' || kind === 'dynamic-import') &&
-        (isBuiltin(path) || isPackageOf(external, path))
+        (isBuiltin(path) || external.has(packageNameOf(path)))
           ? { path, namespace: THROUGH_REQUIRE_NAMESPACE }
           : undefined,
       )
