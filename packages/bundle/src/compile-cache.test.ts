@@ -169,6 +169,24 @@ describe('makeCompileCache', () => {
     expect(withCache).toBeLessThan(withoutCache / 10)
   })
 
+  it('is not read for a script changed after it was made, even one of the same length', async () => {
+    const dir = serviceDir('stale-script')
+    const made = await makeCompileCache({ dir, args: [...PRELOAD, 'dist/server.js'] })
+    // V8 checks a code cache against its source's length only: an edit that keeps the length.
+    const script = join(dir, 'dist', 'server.bundle.cjs')
+    const before = readFileSync(script, 'latin1')
+    const after = before.replace('"SELECT 1 + 1 AS sum"', '"SELECT 1 + 2 AS sum"')
+    expect(after).not.toBe(before)
+    expect(after.length).toBe(before.length)
+    writeFileSync(script, after, 'latin1')
+
+    const started = await startWithCache(dir)
+
+    expect(started).toMatchObject({ status: 200, body: { sum: 3 } })
+    expect(started.stderr).toMatch(/no code cache \S+\/shipshape\/server\.bundle\.cjs-[0-9a-f]{8}: ENOENT/)
+    expect(started.stderr).not.toContain(`code cache ${made.codeCache?.file} accepted`)
+  })
+
   it('replaces a cache that was there', async () => {
     const dir = serviceDir('stale')
     mkdirSync(join(dir, '.node-compile-cache', 'v0-stale'), { recursive: true })
