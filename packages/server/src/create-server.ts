@@ -118,7 +118,10 @@ async function registerPlugins(app: FastifyInstance, config: ResolvedOptions): P
     const limits = config.underPressure
     await app.register(underPressure, {
       maxEventLoopDelay: limits.maxEventLoopDelayMs,
-      maxEventLoopUtilization: limits.maxEventLoopUtilization,
+      maxEventLoopUtilization: limits.maxEventLoopUtilization ?? 0,
+      // Over the last sample: the plugin's default measures since it was registered, which keeps a process
+      // that started under load shedding long after the load is gone.
+      eventLoopUtilizationMode: 'interval',
       maxHeapUsedBytes: limits.maxHeapUsedBytes ?? 0,
       maxRssBytes: limits.maxRssBytes ?? 0,
       retryAfter: 10,

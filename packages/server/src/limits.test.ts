@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { OptionsError } from '@shipshape/errors'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTestServer, expectProblem, parseJson, type TestServer } from '../test/test-server.ts'
 import { createServer } from './create-server.ts'
 
@@ -98,5 +98,56 @@ describe('load shedding', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff')
     expect((await server.app.inject({ url: '/healthz' })).statusCode).toBe(200)
     expectProblem(await server.app.inject({ url: '/readyz' }), 503, 'unavailable')
+  })
+})
+
+/** Answers each request after `busyMs` of synchronous work: a loop that is always busy while load lasts. */
+function busyRoute(server: TestServer, busyMs: number): void {
+  server.app.get('/busy', async () => {
+    const until = performance.now() + busyMs
+    while (performance.now() < until);
+    return { ok: true }
+  })
+}
+
+/** `connections` clients, each sending its next request when the last is answered, for `ms`. */
+async function closedLoop(url: string, connections: number, ms: number): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>()
+  const deadline = Date.now() + ms
+  const client = async () => {
+    while (Date.now() < deadline) {
+      const response = await fetch(url)
+      await response.arrayBuffer()
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+    }
+  }
+  await Promise.all(Array.from({ length: connections }, client))
+  return statuses
+}
+
+describe('load shedding under steady load', () => {
+  let server: TestServer
+  afterEach(() => server.app.close())
+
+  it('keeps serving a loop that is fully used but not behind: the defaults shed on delay, not on utilisation', async () => {
+    server = await createTestServer({ underPressure: {} })
+    busyRoute(server, 2)
+    const url = await server.app.listen({ host: '127.0.0.1', port: 0 })
+    // Three sample intervals of a loop at ~100 % utilisation, with requests waiting a few ms at most.
+    const statuses = await closedLoop(`${url}/busy`, 4, 4_500)
+    expect(statuses.get(503) ?? 0).toBe(0)
+    expect(statuses.get(200)).toBeGreaterThan(500)
+  })
+
+  it('measures a utilisation threshold over the last sample, not since the start', async () => {
+    server = await createTestServer({ underPressure: { maxEventLoopUtilization: 0.5 } })
+    busyRoute(server, 2)
+    const url = await server.app.listen({ host: '127.0.0.1', port: 0 })
+    const busy = await closedLoop(`${url}/busy`, 4, 3_000)
+    expect(busy.get(503)).toBeGreaterThan(0)
+    // One idle sample later, the loop is free again and the next request is served.
+    await new Promise((resolve) => setTimeout(resolve, 2_100))
+    const response = await fetch(`${url}/busy`)
+    expect(response.status).toBe(200)
   })
 })

@@ -9,7 +9,12 @@ import type { MapError } from './to-problem.ts'
 export interface UnderPressureOptions {
   /** Mean event-loop delay above which requests are shed with 503; default 1 000 ms. */
   maxEventLoopDelayMs?: number
-  /** Event-loop utilisation (0..1) above which requests are shed; default 0.98. */
+  /**
+   * Event-loop utilisation (0..1) over the last second above which requests are shed; default none. A loop
+   * that answers steady load as fast as it can is fully used whether it serves or sheds (503s are cheap),
+   * so under a client that keeps its connections busy this sheds everything for as long as the load lasts:
+   * the default sheds on delay, which grows only when work waits.
+   */
   maxEventLoopUtilization?: number
   maxHeapUsedBytes?: number
   maxRssBytes?: number
@@ -66,8 +71,7 @@ export interface ResolvedOptions {
   readinessChecks: Record<string, ReadinessCheck>
   readinessTimeoutMs: number
   mapError: MapError | undefined
-  underPressure: Required<Pick<UnderPressureOptions, 'maxEventLoopDelayMs' | 'maxEventLoopUtilization'>> &
-    UnderPressureOptions
+  underPressure: Required<Pick<UnderPressureOptions, 'maxEventLoopDelayMs'>> & UnderPressureOptions
   underPressureEnabled: boolean
   openapi: DocumentOptions
   logRequests: LogRequestsMode
@@ -88,7 +92,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     mapError: options.mapError,
     underPressure: {
       maxEventLoopDelayMs: 1_000,
-      maxEventLoopUtilization: 0.98,
       ...(options.underPressure || {}),
     },
     underPressureEnabled: options.underPressure !== false,
