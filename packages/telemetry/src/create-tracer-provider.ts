@@ -139,7 +139,7 @@ function createUnexportedSampler(settings: TracerProviderSettings): sdk.Sampler 
   return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() })
 }
 
-/** The exporter for the OTLP protocol asked for; only its own bundle is read (build-sdk.ts). */
+/** The exporter for the OTLP protocol asked for; only its own bundle is read (build-dist.ts). */
 function createExporter(): sdk.SpanExporter {
   const protocol =
     sdk.getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ??

@@ -1,8 +1,9 @@
 /**
  * What tracing uses of the OpenTelemetry SDK and the pg instrumentation, and nothing else. The build
- * bundles this module into one file (`dist/sdk.js`, see build-sdk.ts) with `@opentelemetry/api` left
- * out, so starting tracing reads one file instead of some 190 CommonJS modules; the sources (tests,
- * `pnpm dev`) import the packages as they are. Loaded only when tracing starts (start-telemetry.ts).
+ * bundles it with the rest of start-sdk.ts into one file (`dist/start-sdk.js`, see build-dist.ts), its
+ * imports of `@opentelemetry/api` pointed at the API's own one file, so starting tracing reads two files
+ * instead of some 190 CommonJS modules and the API's 51; the sources (tests, `pnpm dev`) import the
+ * packages as they are. Loaded only when tracing starts (start-telemetry.ts).
  */
 export { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 export {
