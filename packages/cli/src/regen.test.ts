@@ -5,10 +5,15 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../test/run-cli.ts'
 import { commitAll, createOutdatedService, editFile, oldLine, snapshotTree } from '../test/service-fixture.ts'
 
+// Each case generates a service and runs the CLI on it: 3-16 s on CI, once 32.6 s beside other suites.
+const GENERATES_A_SERVICE = 60_000
+
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
 const noStack = /\n\s+at /
 
-describe('shipshape regen refuses, with a distinct exit code and no stack trace', () => {
+describe('shipshape regen refuses, with a distinct exit code and no stack trace', {
+  timeout: GENERATES_A_SERVICE,
+}, () => {
   it.each([
     ['a service that does not exist', ['regen', 'ghost'], 10, /not a generated service/],
     ['an unknown component', ['regen', 'billing', 'nope', '--check'], 12, /Unknown component "nope"/],
@@ -68,7 +73,7 @@ describe('shipshape regen refuses, with a distinct exit code and no stack trace'
   })
 })
 
-describe('shipshape regen --check, for CI', () => {
+describe('shipshape regen --check, for CI', { timeout: GENERATES_A_SERVICE }, () => {
   it('exits 0 when the service is current', async () => {
     const { workspace } = await createOutdatedService({ fresh: true })
     const result = runCli(['regen', 'billing', '--check'], workspace)
@@ -102,7 +107,7 @@ describe('shipshape regen --check, for CI', () => {
   })
 })
 
-describe('shipshape regen', () => {
+describe('shipshape regen', { timeout: GENERATES_A_SERVICE }, () => {
   it('--dry-run prints a unified diff and writes nothing', async () => {
     const { workspace, dir } = await createOutdatedService()
     const before = snapshotTree(dir)
@@ -165,7 +170,9 @@ describe('shipshape regen', () => {
 })
 
 // Each message is checked against what is on disk afterwards: markers are promised only where they are.
-describe('the conflict message tells the truth for each ownership class', () => {
+describe('the conflict message tells the truth for each ownership class', {
+  timeout: GENERATES_A_SERVICE,
+}, () => {
   const markers = /<<<<<<<|>>>>>>>/
 
   it('merged, under --check: markers would be written, and none are', async () => {
@@ -241,7 +248,7 @@ describe('the conflict message tells the truth for each ownership class', () => 
   })
 })
 
-describe('shipshape list and add', () => {
+describe('shipshape list and add', { timeout: GENERATES_A_SERVICE }, () => {
   it('list shows each component, its version and state', async () => {
     const { workspace, dir } = await createOutdatedService()
     editFile(join(dir, 'Dockerfile'), (t) => `${t}# mine\n`)
