@@ -8,6 +8,8 @@ import {
   type Logger,
   pino,
 } from 'pino'
+// sonic-boom is CommonJS: Node gives its exports as the default import; its types call the class `SonicBoom`.
+import sonicBoom from 'sonic-boom'
 import { serializeError } from './error-serializer.ts'
 
 export interface LoggerOptions {
@@ -51,6 +53,39 @@ function getTraceFields(): Record<string, string> {
   return { trace_id: context.traceId, span_id: context.spanId }
 }
 
+let stdout: DestinationStream | undefined
+
+/**
+ * stdout as pino writes it by default (sonic-boom, asynchronous, flushed when the process exits), except once
+ * its reader is gone: then a write fails with EPIPE and the lines are dropped, and the exit flush gives up.
+ * pino's own destination would hang the process there: pino 10 pins sonic-boom 4, whose `flushSync` sleeps
+ * and retries any write error forever, so a service stopped after its log collector died never exited.
+ * One per process, so that every logger's lines keep their order and one exit flush writes them all.
+ */
+function getStdout(): DestinationStream {
+  if (stdout !== undefined) return stdout
+  const stream = new sonicBoom.SonicBoom({ fd: process.stdout.fd ?? 1 })
+  let broken = false
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    broken = true
+  })
+  process.once('exit', () => {
+    if (broken) return
+    try {
+      stream.flushSync()
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error
+    }
+  })
+  stdout = {
+    write(line) {
+      if (!broken) stream.write(line)
+    },
+  }
+  return stdout
+}
+
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
   return pino(
     {
@@ -63,7 +98,7 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.stream,
+    options.stream ?? getStdout(),
   )
 }
 

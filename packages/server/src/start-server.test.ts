@@ -133,6 +133,19 @@ describe('startServer shutdown over real sockets', () => {
     expect(child.events.map((event) => event.event)).toContain('onShutdown')
   })
 
+  it('exits 0 on SIGTERM after whatever reads its stdout has gone (EPIPE drops lines, never blocks exit)', async () => {
+    const child = await startChild(10_000, 0)
+    child.process.stdout?.destroy()
+    // The next lines the child writes meet a closed pipe: the shutdown's own log lines, then the exit flush.
+    child.process.kill('SIGTERM')
+    const exited = await Promise.race([
+      child.exit,
+      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5_000)),
+    ])
+    if (exited === 'still running') child.process.kill('SIGKILL')
+    expect(exited).toBe(0)
+  })
+
   it('exits 1 when in-flight work outlasts the grace period', async () => {
     const child = await startChild(300, 30_000)
     const connection = await openSocket(child.port)

@@ -6,6 +6,10 @@ const slowMs = Number(process.argv[3])
 const emit = (event: string, extra: object = {}): void => {
   process.stdout.write(`${JSON.stringify({ event, ...extra })}\n`)
 }
+// One test closes the pipe that reads stdout: these event lines are then dropped, as the logger's are.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error
+})
 
 const app = await createServer({ name: 'child', rateLimit: false, underPressure: false })
 app.get('/slow', async (request) => {
