@@ -16,10 +16,10 @@ interface Child {
   exit: Promise<number | null>
 }
 
-async function startChild(graceMs: number, slowMs: number): Promise<Child> {
+async function startChild(graceMs: number, slowMs: number, mode = ''): Promise<Child> {
   const fixture = new URL('../test/slow-server.ts', import.meta.url).pathname
   // The source condition, as in the workspace: the child imports @shipshape/errors from its TypeScript.
-  const args = ['--conditions=@shipshape/source', fixture, String(graceMs), String(slowMs)]
+  const args = ['--conditions=@shipshape/source', fixture, String(graceMs), String(slowMs), mode]
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -144,6 +144,22 @@ describe('startServer shutdown over real sockets', () => {
     ])
     if (exited === 'still running') child.process.kill('SIGKILL')
     expect(exited).toBe(0)
+  })
+
+  it('gives onShutdown a signal that aborts before the grace period ends, so a stuck flush still exits 0', async () => {
+    const child = await startChild(1_000, 0, 'stuck-shutdown')
+    child.process.kill('SIGTERM')
+    expect(await child.exit).toBe(0)
+    expect(child.events.find((event) => event.event === 'onShutdown')).toMatchObject({ aborted: true })
+    expect(child.events.map((event) => event.msg)).toContain('shutdown complete')
+    expect(getErrorLines(child)).toEqual([])
+  })
+
+  it('aborts nothing when onShutdown finishes in time', async () => {
+    const child = await startChild(1_000, 0)
+    child.process.kill('SIGTERM')
+    expect(await child.exit).toBe(0)
+    expect(child.events.find((event) => event.event === 'onShutdown')).toMatchObject({ aborted: false })
   })
 
   it('exits 1 when in-flight work outlasts the grace period', async () => {

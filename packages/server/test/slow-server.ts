@@ -18,5 +18,11 @@ app.get('/slow', async (request) => {
   return { done: true }
 })
 app.addHook('onClose', async () => emit('onClose'))
-const { url } = await startServer(app, { port: 0, graceMs, onShutdown: async () => emit('onShutdown') })
+// `stuck-shutdown`: onShutdown waits on something that never answers (a collector), until its signal aborts.
+const stuck = process.argv[4] === 'stuck-shutdown'
+const onShutdown = async ({ signal }: { signal: AbortSignal }): Promise<void> => {
+  if (stuck) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+  emit('onShutdown', { aborted: signal.aborted })
+}
+const { url } = await startServer(app, { port: 0, graceMs, onShutdown })
 emit('listening', { url })

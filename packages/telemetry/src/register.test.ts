@@ -1,7 +1,7 @@
 import { startOtlpReceiver } from '@shipshape/testing/otlp'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type Collector, startCollector, startFixtureApp } from '../test/fixture.ts'
+import { type Collector, startCollector, startFixtureApp, startSilentCollector } from '../test/fixture.ts'
 
 interface OtlpAttribute {
   key: string
@@ -171,6 +171,39 @@ describe('node --import @shipshape/telemetry/register', () => {
     expect(await app.stop()).toBe(0)
     const server = getExportedSpans(collector).find((span) => span.scope === '@shipshape/telemetry')
     expect(server === undefined ? undefined : getAttribute(server.attributes, 'url.path')).toBe('/plain')
+  })
+
+  it('stops waiting for a collector that never answers when the shutdown signal aborts, and says so', async () => {
+    collector = await startSilentCollector()
+    const app = await startFixtureApp(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, SHUTDOWN_DEADLINE_MS: '300' },
+      'fixture-node-http.mjs',
+    )
+    expect((await fetch(`${app.baseUrl}/plain`)).status).toBe(200)
+
+    // The exporter's own timeout is 10 s: without the signal the flush waits for it.
+    const started = performance.now()
+    expect(await app.stop()).toBe(0)
+    expect(performance.now() - started).toBeLessThan(5_000)
+    expect(app.stderr()).toContain('spans not yet sent were dropped')
+  })
+
+  it('exits 0 when the last export fails (nothing listens), and says the spans were dropped', async () => {
+    const gone = await startCollector()
+    await gone.close()
+    // The exporter retries a refused connection until its timeout: 1 s here, to keep the test short.
+    const app = await startFixtureApp(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: gone.url, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' },
+      'fixture-node-http.mjs',
+    )
+    expect((await fetch(`${app.baseUrl}/plain`)).status).toBe(200)
+
+    expect(await app.stop()).toBe(0)
+    const warning = app
+      .stderr()
+      .split('\n')
+      .find((line) => line.includes('spans not yet sent were dropped'))
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 'warn', name: '@shipshape/telemetry' })
   })
 
   it('sends traces only to a base OTLP endpoint: no metrics, no logs, even at shutdown', async () => {

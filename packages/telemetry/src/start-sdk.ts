@@ -36,10 +36,13 @@ export function startSdk(
   )
   let stopping: Promise<void> | undefined
   const stop = async () => {
-    await provider.shutdown()
-    stopListening()
-    uninstallRequestSpans()
-    for (const instrumentation of instrumentations) instrumentation.disable()
+    try {
+      await provider.shutdown()
+    } finally {
+      stopListening()
+      uninstallRequestSpans()
+      for (const instrumentation of instrumentations) instrumentation.disable()
+    }
   }
   return {
     enabled: true,

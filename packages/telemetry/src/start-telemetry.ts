@@ -47,10 +47,49 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   return stateHolder[STATE_KEY]
 }
 
+export interface ShutdownOptions {
+  /** Stop waiting for the flush when it aborts (startServer's `onShutdown` passes one). */
+  signal?: AbortSignal
+}
+
 /**
  * Flushes buffered spans and stops the SDK started by startTelemetry or the register preload. A no-op
- * when none was started; safe to call twice (the second call waits for the first).
+ * when none was started; safe to call twice (the second call waits for the first). Never rejects: spans a
+ * collector did not take (the last export failed, or had no answer when `signal` aborted) are dropped, a
+ * warning line on stderr says so, and the service still stops cleanly.
  */
-export function shutdownTelemetry(): Promise<void> {
-  return stateHolder[STATE_KEY]?.shutdown() ?? Promise.resolve()
+export async function shutdownTelemetry(options: ShutdownOptions = {}): Promise<void> {
+  const stopping = stateHolder[STATE_KEY]?.shutdown()
+  if (stopping === undefined) return
+  // Settled either way, so that a flush still running when the signal aborts cannot reject unobserved later.
+  const failure = stopping.then(
+    () => undefined,
+    (error: unknown) => `the last export failed (${error instanceof Error ? error.message : String(error)})`,
+  )
+  const reason = await untilAborted(failure, options.signal, 'the collector had not answered by the deadline')
+  if (reason !== undefined) warn(`spans not yet sent were dropped: ${reason}`)
+}
+
+/** What `work` resolves to, or `onAbort` once `signal` aborts, whichever comes first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: T): Promise<T> {
+  if (signal === undefined) return work
+  if (signal.aborted) return Promise.resolve(onAbort)
+  return new Promise((resolve) => {
+    const abort = (): void => resolve(onAbort)
+    signal.addEventListener('abort', abort, { once: true })
+    void work.then((value) => {
+      signal.removeEventListener('abort', abort)
+      resolve(value)
+    })
+  })
+}
+
+/**
+ * One JSON line on stderr, shaped like the service's log lines: this package has no logger of its own, and
+ * the SDK's diagnostics go nowhere unless a diag logger is set. Written at once (stderr is synchronous for
+ * files and pipes), as the process exits right after the shutdown.
+ */
+function warn(message: string): void {
+  const line = { level: 'warn', time: new Date().toISOString(), name: '@shipshape/telemetry', msg: message }
+  process.stderr.write(`${JSON.stringify(line)}\n`)
 }

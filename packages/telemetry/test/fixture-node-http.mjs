@@ -7,9 +7,13 @@ const server = createServer((_request, response) => {
   response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
 })
 
+// SHUTDOWN_DEADLINE_MS: stop waiting for the flush then, as startServer's onShutdown signal does.
+const deadlineMs = process.env.SHUTDOWN_DEADLINE_MS
 process.once('SIGTERM', () => {
   server.close(async () => {
-    await shutdownTelemetry()
+    await shutdownTelemetry(
+      deadlineMs === undefined ? undefined : { signal: AbortSignal.timeout(Number(deadlineMs)) },
+    )
     process.exit(0)
   })
 })

@@ -19,7 +19,8 @@ try {
     port: config.PORT,
     host: config.HOST,
     graceMs: config.SHUTDOWN_GRACE_MS,
-    onShutdown: shutdownTelemetry,
+    // Spans a collector has not taken by the end of the grace period are dropped, not waited for.
+    onShutdown: ({ signal }) => shutdownTelemetry({ signal }),
   })
   // A database that is down does not stop the service from starting (/readyz keeps it out of rotation until
   // it answers), but the operator hears about it now, not at the first request.
