@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { getFreePort } from '@shipshape/testing'
+import { getFreePort, startServiceProcess } from '@shipshape/testing'
+import { startOtlpReceiver } from '@shipshape/testing/otlp'
 import { expect, it } from 'vitest'
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url))
@@ -71,54 +71,27 @@ it('starts on an unreachable database, warns once that it cannot reach it, and s
 })
 
 it('exits 0 within its grace period on SIGTERM while the OTLP collector never answers, and says spans were dropped', async () => {
-  // A collector that accepts connections and never answers (hung, or its traffic silently dropped).
-  const sockets = new Set<Socket>()
-  const collector = createServer((socket) => void sockets.add(socket)).listen(0, '127.0.0.1')
-  await once(collector, 'listening')
-  const { port: collectorPort } = collector.address() as { port: number }
-  const port = await getFreePort()
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register', 'src/server.ts'],
-    {
-      cwd: serviceDir,
-      env: {
-        PATH: process.env.PATH,
-        APP_ENV: 'development',
-        DATABASE_URL: UNREACHABLE,
-        PORT: String(port),
-        SHUTDOWN_GRACE_MS: '2000',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-  })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  const exited = once(child, 'exit')
+  const collector = await startOtlpReceiver({ silent: true })
   try {
-    let me: Response | undefined
-    for (let waited = 0; me === undefined && waited < 20_000; waited += 100) {
-      me = await fetch(`http://127.0.0.1:${port}/auth/me`).catch(() => undefined)
-      if (me === undefined) await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    const service = await startServiceProcess({
+      serviceDir: new URL('..', import.meta.url),
+      nodeArgs: ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register'],
+      env: {
+        DATABASE_URL: UNREACHABLE,
+        LOG_LEVEL: 'info',
+        SHUTDOWN_GRACE_MS: '2000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      },
+    })
     // A traced request: its spans wait in the batch for the collector.
-    expect(me?.status).toBe(401)
+    expect((await fetch(`${service.baseUrl}/auth/me`)).status).toBe(401)
+    expect(await service.stop('SIGTERM')).toBe(0)
+    const lines = service.output().split('\n')
+    expect(lines.some((line) => line.includes('"shutdown complete"'))).toBe(true)
+    expect(lines.some((line) => line.includes('grace period'))).toBe(false)
+    const warning = lines.find((line) => line.includes('spans not yet sent were dropped'))
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 'warn', name: '@shipshape/telemetry' })
   } finally {
-    child.kill('SIGTERM')
+    await collector.close()
   }
-  const [code] = await exited
-  for (const socket of sockets) socket.destroy()
-  collector.close()
-  expect(code).toBe(0)
-  expect(stdout).toContain('shutdown complete')
-  expect(stdout).not.toContain('grace period')
-  const warning = stderr.split('\n').find((line) => line.includes('spans not yet sent were dropped'))
-  expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 'warn', name: '@shipshape/telemetry' })
 })

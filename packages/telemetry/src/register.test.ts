@@ -1,7 +1,7 @@
 import { startOtlpReceiver } from '@shipshape/testing/otlp'
 import { createScratchDatabase, type ScratchDatabase } from '@shipshape/testing/postgres'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type Collector, startCollector, startFixtureApp, startSilentCollector } from '../test/fixture.ts'
+import { type Collector, startCollector, startFixtureApp } from '../test/fixture.ts'
 
 interface OtlpAttribute {
   key: string
@@ -174,18 +174,22 @@ describe('node --import @shipshape/telemetry/register', () => {
   })
 
   it('stops waiting for a collector that never answers when the shutdown signal aborts, and says so', async () => {
-    collector = await startSilentCollector()
-    const app = await startFixtureApp(
-      { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, SHUTDOWN_DEADLINE_MS: '300' },
-      'fixture-node-http.mjs',
-    )
-    expect((await fetch(`${app.baseUrl}/plain`)).status).toBe(200)
+    const silent = await startOtlpReceiver({ silent: true })
+    try {
+      const app = await startFixtureApp(
+        { OTEL_EXPORTER_OTLP_ENDPOINT: silent.url, SHUTDOWN_DEADLINE_MS: '300' },
+        'fixture-node-http.mjs',
+      )
+      expect((await fetch(`${app.baseUrl}/plain`)).status).toBe(200)
 
-    // The exporter's own timeout is 10 s: without the signal the flush waits for it.
-    const started = performance.now()
-    expect(await app.stop()).toBe(0)
-    expect(performance.now() - started).toBeLessThan(5_000)
-    expect(app.stderr()).toContain('spans not yet sent were dropped')
+      // The exporter's own timeout is 10 s: without the signal the flush waits for it.
+      const started = performance.now()
+      expect(await app.stop()).toBe(0)
+      expect(performance.now() - started).toBeLessThan(5_000)
+      expect(app.stderr()).toContain('spans not yet sent were dropped')
+    } finally {
+      await silent.close()
+    }
   })
 
   it('exits 0 when the last export fails (nothing listens), and says the spans were dropped', async () => {

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
-import { createServer as createNetServer, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
 export interface CollectedRequest {
@@ -36,28 +35,6 @@ export async function startCollector(): Promise<Collector> {
     url: `http://127.0.0.1:${address.port}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
-  }
-}
-
-/** A collector that accepts connections and never answers: a hung one, or traffic silently dropped. */
-export async function startSilentCollector(): Promise<Collector> {
-  const sockets = new Set<Socket>()
-  const server = createNetServer((socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('no TCP address')
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    requests: [],
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      }),
   }
 }
 

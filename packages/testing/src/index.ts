@@ -14,6 +14,12 @@ export {
 } from './openapi.ts'
 export { createScratchDatabase, type ScratchDatabase } from './postgres.ts'
 export { expectProblem } from './problem.ts'
+export {
+  type Memory,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+  startServiceProcess,
+} from './service-process.ts'
 export { type ProxyMode, startTcpProxy, type TcpProxy } from './tcp-proxy.ts'
 export {
   createServiceTest,

@@ -111,9 +111,15 @@ export type OtlpReceiver = {
   close(): Promise<void>
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export type OtlpReceiverOptions = {
+  /** Take each export in and never answer it: a collector that hangs, or whose replies are lost. */
+  silent?: boolean
+}
+
+export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const receiver: Omit<OtlpReceiver, 'url' | 'close'> = { spans: [], refused: 0 }
   const server = createServer(async (request, response) => {
+    if (options.silent) return
     const body = await readBody(request)
     const type = request.headers['content-type']
     if (request.method !== 'POST' || request.url !== '/v1/traces' || type !== 'application/x-protobuf') {
@@ -133,6 +139,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   await once(server, 'listening')
   return Object.assign(receiver, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   })
 }
