@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { getFreePort, startServiceProcess } from '@shipshape/testing'
+import { getFreePort, type ServiceProcess, startServiceProcess } from '@shipshape/testing'
 import { startOtlpReceiver } from '@shipshape/testing/otlp'
 import { expect, it } from 'vitest'
 
@@ -72,8 +72,9 @@ it('starts on an unreachable database, warns once that it cannot reach it, and s
 
 it('exits 0 within its grace period on SIGTERM while the OTLP collector never answers, and says spans were dropped', async () => {
   const collector = await startOtlpReceiver({ silent: true })
+  let service: ServiceProcess | undefined
   try {
-    const service = await startServiceProcess({
+    service = await startServiceProcess({
       serviceDir: new URL('..', import.meta.url),
       nodeArgs: ['--conditions=@shipshape/source', '--import', '@shipshape/telemetry/register'],
       env: {
@@ -92,6 +93,7 @@ it('exits 0 within its grace period on SIGTERM while the OTLP collector never an
     const warning = lines.find((line) => line.includes('spans not yet sent were dropped'))
     expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 'warn', name: '@shipshape/telemetry' })
   } finally {
+    if (service?.child.exitCode === null) service.child.kill('SIGKILL')
     await collector.close()
   }
 })

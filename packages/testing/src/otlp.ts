@@ -112,7 +112,7 @@ export type OtlpReceiver = {
 }
 
 export type OtlpReceiverOptions = {
-  /** Take each export in and never answer it: a collector that hangs, or whose replies are lost. */
+  /** Accept each export and never answer it: a collector that hangs, or whose replies are lost. */
   silent?: boolean
 }
 
