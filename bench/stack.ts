@@ -1,7 +1,8 @@
-import type { ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { stripTypeScriptTypes } from 'node:module'
+import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { createScratchDatabase } from '@shipshape/testing'
@@ -50,6 +51,12 @@ const TRACING_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_ROUNDS ?? 3)
 const TRACING_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_TRACING_SECONDS ?? 2)
 const TRACING_WARMUP_SECONDS = SMOKE ? 0.5 : 8
 const SLICE_WARMUP_SECONDS = SMOKE ? 0 : 0.5
+// The tracing variants once more, each as a pair with tracing off on one core at the same time: this many
+// fresh pairs per variant, each warmed up together, then measured in rounds of simultaneous slices.
+const PAIRS = SMOKE ? 1 : Number(process.env.BENCH_PAIRS ?? 3)
+const PAIR_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_PAIR_ROUNDS ?? 6)
+const PAIR_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_PAIR_SECONDS ?? 2)
+const PAIR_WARMUP_SECONDS = SMOKE ? 0.5 : 15
 const CONNECTIONS = 32
 
 // --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
@@ -167,6 +174,47 @@ async function runRounds(
   return samples
 }
 
+/**
+ * Two sides loaded at the same time, in slices that start and end together, both processes (every thread)
+ * on one core. Taken in turns, the same process costs up to twice as much CPU a request from one slice to the
+ * next on this shared machine (neighbours on the host), more than the tracing rows measure; two processes
+ * that share one core over the same seconds share whatever the machine does to it, and the scheduler gives
+ * each half of that core, so the ratio of their throughputs is the ratio of what a request costs each. Two
+ * processes of the same build measured so: 94-111 % a slice, median 100.3 % over 24 (the nineteenth pass).
+ */
+async function runPaired(
+  path: string,
+  sides: Record<string, Side>,
+  headers: Record<string, string>,
+  { rounds = PAIR_ROUNDS, seconds = PAIR_SECONDS, warmup = PAIR_WARMUP_SECONDS } = {},
+) {
+  const names = Object.keys(sides)
+  const samples: Record<string, Sample[]> = Object.fromEntries(names.map((name) => [name, []]))
+  const all = (slice: number) =>
+    Promise.all(names.map((name) => measure(sides[name] as Side, path, slice, headers)))
+  await all(warmup)
+  for (let round = 0; round < rounds; round++)
+    for (const [index, sample] of (await all(seconds)).entries())
+      samples[names[index] as string]?.push(sample)
+  return samples
+}
+
+/**
+ * Puts every thread of each process on the machine's last core (`taskset`; threads made later inherit it).
+ * Returns why it could not, for the output: the pair then shares every core, and the measure is coarser.
+ */
+function pinToOneCore(children: ChildProcess[]): string | undefined {
+  const cores = availableParallelism()
+  if (cores < 2) return 'one core: nothing to pin'
+  try {
+    for (const child of children)
+      execFileSync('taskset', ['-a', '-cp', String(cores - 1), String(child.pid)], { stdio: 'ignore' })
+    return undefined
+  } catch (error) {
+    return `not pinned (taskset: ${(error as Error).message.split('\n')[0]})`
+  }
+}
+
 let failures = 0
 const rows: string[] = []
 
@@ -201,7 +249,7 @@ assertBuilt()
 const scratch = await createScratchDatabase(ADMIN_URL)
 try {
   console.log(
-    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side (tracing: ${TRACING_PROCESSES} processes per variant in turn, ${TRACING_ROUNDS} rounds x ${TRACING_SECONDS} s each, after ${TRACING_WARMUP_SECONDS} s warm-up), each after ${SLICE_WARMUP_SECONDS} s unmeasured, after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
+    `service: node ${dockerCmd.join(' ')}\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per side (tracing: ${TRACING_PROCESSES} processes per variant in turn, ${TRACING_ROUNDS} rounds x ${TRACING_SECONDS} s each, after ${TRACING_WARMUP_SECONDS} s warm-up; paired on one core: ${PAIRS} pairs per variant, ${PAIR_ROUNDS} rounds x ${PAIR_SECONDS} s after ${PAIR_WARMUP_SECONDS} s warm-up), each after ${SLICE_WARMUP_SECONDS} s unmeasured, after ${WARMUP_SECONDS} s warm-up${SMOKE ? ' (SMOKE: not a measurement)' : ''}; load average at start ${load()}`,
   )
   await migrate(scratch.url)
   console.log(
@@ -310,6 +358,28 @@ try {
       loadedRss = Object.fromEntries(VARIANTS.map((variant) => [variant, rssMiB(services[variant].child)]))
     await Promise.all(VARIANTS.map((variant) => stop(set[variant].child)))
   }
+  // The tracing variants once more, each beside tracing off on one core at the same time (`runPaired`):
+  // PAIRS fresh pairs per variant, the variants in turn, so drift over the run spreads over all three.
+  const paired: Record<Exclude<Variant, 'off'>, Record<string, Sample[]>> = {
+    idle: { off: [], idle: [] },
+    export: { off: [], export: [] },
+    sampled: { off: [], sampled: [] },
+  }
+  let pinning: string | undefined
+  for (let pair = 0; pair < PAIRS; pair++) {
+    for (const variant of ['idle', 'export', 'sampled'] as const) {
+      // Which of the two starts first alternates: the first is the older process when the load begins.
+      const order: Variant[] = pair % 2 === 0 ? ['off', variant] : [variant, 'off']
+      const started: Partial<Record<Variant, Service>> = {}
+      for (const name of order) started[name] = await startService(name, scratch.url)
+      const off = started.off as Service
+      const other = started[variant] as Service
+      pinning = pinToOneCore([off.child, other.child])
+      pool(paired[variant], await runPaired(listPath, { off, [variant]: other }, { cookie }))
+      await Promise.all([stop(off.child), stop(other.child)])
+    }
+  }
+
   countFailures(health)
   row('`GET /healthz`: the service vs bare Fastify', health, 'service', 'bare')
   row('`GET /healthz`: the service, tracing off, vs bare Fastify', health, 'service, tracing off', 'bare')
@@ -321,6 +391,11 @@ try {
   row('tracing: preload, no endpoint vs `OTEL_SDK_DISABLED=true`', tracing, 'idle', 'off')
   row('tracing: exporting 100 % to a loopback OTLP sink vs off', tracing, 'export', 'off')
   row('tracing: exporting at 1 % sampling vs off', tracing, 'sampled', 'off')
+  for (const samples of Object.values(paired)) countFailures(samples)
+  row('tracing, paired on one core: preload, no endpoint vs off', paired.idle, 'idle', 'off')
+  row('tracing, paired on one core: exporting 100 % vs off', paired.export, 'export', 'off')
+  row('tracing, paired on one core: 1 % sampling vs off', paired.sampled, 'sampled', 'off')
+  if (pinning !== undefined) console.log(`(the pairs: ${pinning})`)
 
   console.log('\n| cold start to `/readyz` 200 (median) | ms | CPU to ready, ms |\n|---|---|---|')
   const coldCells = (starts: Start[]) =>
