@@ -40,6 +40,7 @@ import {
  * answer.
  */
 const SMOKE = process.env.BENCH_SMOKE === '1'
+const CONNECTIONS = 32
 const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = SMOKE ? 1 : Number(process.env.BENCH_SECONDS ?? 3)
 const WARMUP_SECONDS = SMOKE ? 0.5 : 2
@@ -56,8 +57,10 @@ const SLICE_WARMUP_SECONDS = SMOKE ? 0 : 0.5
 const PAIRS = SMOKE ? 1 : Number(process.env.BENCH_PAIRS ?? 3)
 const PAIR_ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_PAIR_ROUNDS ?? 6)
 const PAIR_SECONDS = SMOKE ? 1 : Number(process.env.BENCH_PAIR_SECONDS ?? 2)
-const PAIR_WARMUP_SECONDS = SMOKE ? 0.5 : 15
-const CONNECTIONS = 32
+const PAIR_WARMUP_SECONDS = SMOKE ? 2 : 15
+// Smoke mode loads a pair lightly: two processes fresh from their start on one core of a busy CI machine,
+// under 32 connections each, shed load (503) in their first seconds, which is what shedding is for.
+const PAIR_CONNECTIONS = SMOKE ? 4 : CONNECTIONS
 
 // --- the service, as the Dockerfile's CMD runs it -----------------------------------------------------------
 
@@ -132,14 +135,26 @@ interface Side {
   child: ChildProcess
 }
 
-async function measure(side: Side, path: string, seconds: number, headers: Record<string, string>) {
+async function measure(
+  side: Side,
+  path: string,
+  seconds: number,
+  headers: Record<string, string>,
+  connections = CONNECTIONS,
+) {
   const cpuBefore = cpuMs(side.child)
   const result = await autocannon({
     url: `${side.url}${path}`,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     headers,
   })
+  if (result.non2xx + result.errors > 0) {
+    const codes = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2'))
+    console.error(
+      `${path}: ${codes.map(([code, stats]) => `${stats.count} x ${code}`).join(', ') || 'no non-2xx'}; ${result.errors} errors (${result.timeouts} timeouts)`,
+    )
+  }
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
@@ -191,7 +206,7 @@ async function runPaired(
   const names = Object.keys(sides)
   const samples: Record<string, Sample[]> = Object.fromEntries(names.map((name) => [name, []]))
   const all = (slice: number) =>
-    Promise.all(names.map((name) => measure(sides[name] as Side, path, slice, headers)))
+    Promise.all(names.map((name) => measure(sides[name] as Side, path, slice, headers, PAIR_CONNECTIONS)))
   await all(warmup)
   for (let round = 0; round < rounds; round++)
     for (const [index, sample] of (await all(seconds)).entries())
