@@ -178,19 +178,24 @@ export interface Service {
 
 /**
  * Starts the service with the CMD's arguments; `env` adds or overrides (the tracing variant), and a variable
- * it sets to `undefined` is left out (`NODE_COMPILE_CACHE`: a start without the cache).
+ * it sets to `undefined` is left out (`NODE_COMPILE_CACHE`: a start without the cache). `trace.nodeArgs` go
+ * before the CMD's (a V8 trace), and `trace.onLine` is given each line the process writes to stdout.
  */
 export async function startService(
   databaseUrl: string,
   env: Record<string, string | undefined>,
+  trace: { nodeArgs: string[]; onLine: (line: string) => void } = { nodeArgs: [], onLine: () => {} },
 ): Promise<Service> {
   const port = await getFreePort()
   const started = performance.now()
   const merged = Object.entries({ ...serviceEnv(databaseUrl, port), ...env }).filter(
     (pair): pair is [string, string] => pair[1] !== undefined,
   )
-  const child = startChild(dockerCmd, { cwd: serviceDir, env: Object.fromEntries(merged) })
-  child.stdout?.resume()
+  const child = startChild([...trace.nodeArgs, ...dockerCmd], {
+    cwd: serviceDir,
+    env: Object.fromEntries(merged),
+  })
+  if (child.stdout !== null) createInterface({ input: child.stdout }).on('line', trace.onLine)
   const url = `http://127.0.0.1:${port}`
   await waitFor(`${url}/readyz`)
   return { child, url, coldMs: performance.now() - started, coldCpuMs: cpuMs(child) }

@@ -129,6 +129,21 @@ describe('the service Dockerfile (read statically: no Docker engine in the test 
     expect(runtime).toContainEqual({ keyword: 'WORKDIR', args: '/app' })
   })
 
+  it("tunes V8's young generation in the CMD, and `pnpm start` starts Node with the CMD's arguments", () => {
+    const cmd = runtime.find((i) => i.keyword === 'CMD')
+    const [, ...cmdArgs] = JSON.parse(cmd?.args ?? '[]') as string[]
+    // bench/README.md: Node 24 grew it to 64 MiB and kept the pages; pretenuring moved the request path's
+    // objects to the old generation for good after a sign-up (young-generation.test.ts there).
+    expect(cmdArgs).toContain('--max-semi-space-size=16')
+    expect(cmdArgs).toContain('--no-allocation-site-pretenuring')
+    const manifest = JSON.parse(readFileSync(join(template.dir, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>
+    }
+    const [node, ...startArgs] = (manifest.scripts.start ?? '').split(/\s+/)
+    expect(node).toBe('node')
+    expect(startArgs.filter((arg) => !arg.startsWith('--env-file'))).toEqual(cmdArgs)
+  })
+
   it('stops on SIGTERM and says how long the drain needs: longer than SHUTDOWN_GRACE_MS', () => {
     expect(runtime).toContainEqual({ keyword: 'STOPSIGNAL', args: 'SIGTERM' })
     const text = readFileSync(join(template.dir, 'Dockerfile'), 'utf8')
