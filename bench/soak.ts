@@ -15,6 +15,7 @@ import {
   signUpAndSeed,
   startChild,
   startService,
+  stop,
   stopAll,
 } from './service.ts'
 
@@ -137,6 +138,8 @@ try {
   clearInterval(sampler)
   clearInterval(refreshing)
   service.child.off('exit', onExit)
+  // Before the sink stops (stopAll stops the rest at once): the last spans reach it, none is dropped.
+  await stop(service.child)
   failures = result.non2xx + result.errors + (exited === undefined ? 0 : 1)
 
   const warmedUp = samples.filter((sample) => sample.minute * 60 >= SECONDS / 3)
