@@ -114,6 +114,8 @@ describe('/resources/:id', () => {
       updatedAt: expect.any(String),
     })
     if (row === undefined) throw new Error('no resource created')
+    // RFC 3339 in UTC, exactly as `toISOString` writes it: the response serializer formats the row's Dates.
+    for (const at of [row.createdAt, row.updatedAt]) expect(new Date(at).toISOString()).toBe(at)
     const byId = { params: { path: { id: row.id } } }
 
     expect((await client.GET('/resources/{id}', byId)).data).toEqual(row)

@@ -112,6 +112,8 @@ describe('/{{resource}}/:id', () => {
       updatedAt: expect.any(String),
     })
     if (row === undefined) throw new Error('no {{singular}} created')
+    // RFC 3339 in UTC, exactly as `toISOString` writes it: the response serializer formats the row's Dates.
+    for (const at of [row.createdAt, row.updatedAt]) expect(new Date(at).toISOString()).toBe(at)
     const byId = { params: { path: { id: row.id } } }
 
     expect((await client.GET('/{{resource}}/{id}', byId)).data).toEqual(row)

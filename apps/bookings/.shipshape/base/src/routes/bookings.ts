@@ -25,7 +25,7 @@ const notFound = () =>
 
 function toBooking(row: BookingRow) {
   const { id, name, description, createdAt, updatedAt } = row
-  return { id, name, description, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
+  return { id, name, description, createdAt, updatedAt }
 }
 
 /** A route's part of the OpenAPI document beyond its schema: the rest (401, 400, 429...) is derived. */
