@@ -1,7 +1,17 @@
+import { type SQL, sql } from 'drizzle-orm'
 import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase } from './create-database.ts'
-import { afterCursor, type Cursor, decodeCursor, encodeCursor, newestFirst, toPage } from './cursor.ts'
+import {
+  afterCursor,
+  type Cursor,
+  cursorParams,
+  cursorPlaceholders,
+  decodeCursor,
+  encodeCursor,
+  newestFirst,
+  toPage,
+} from './cursor.ts'
 import type { Database } from './types.ts'
 
 const cursor = { createdAt: new Date('2026-11-22T10:00:00.123Z'), id: '0b9f5a4e-7a1c-4c1e-9d2e-3f4a5b6c7d8e' }
@@ -76,18 +86,47 @@ describe('keyset pages (afterCursor, newestFirst, toPage) on a real database', (
     await database?.close()
   })
 
-  async function readAll(limit: number): Promise<{ names: string[]; pages: number }> {
+  type Entry = typeof entries.$inferSelect
+  type ReadPage = (after: Cursor | undefined, limit: number) => Promise<Entry[]>
+
+  // Built on every call, as a one-off query is.
+  const built: ReadPage = (after, limit) =>
+    database.db
+      .select()
+      .from(entries)
+      .where(afterCursor(entries, after))
+      .orderBy(...newestFirst(entries))
+      .limit(limit + 1)
+
+  // Prepared once, as a service's list is: the cursor and the limit are placeholders filled in per call.
+  const prepared: ReadPage = (() => {
+    const prepare = (after: SQL | undefined, name: string) =>
+      database.db
+        .select()
+        .from(entries)
+        .where(after)
+        .orderBy(...newestFirst(entries))
+        .limit(sql.placeholder('limit'))
+        .prepare(name)
+    let queries: { first: ReturnType<typeof prepare>; next: ReturnType<typeof prepare> } | undefined
+    return (after, limit) => {
+      queries ??= {
+        first: prepare(undefined, 'entries_first_page'),
+        next: prepare(afterCursor(entries, cursorPlaceholders), 'entries_next_page'),
+      }
+      return after === undefined
+        ? queries.first.execute({ limit: limit + 1 })
+        : queries.next.execute({ limit: limit + 1, ...cursorParams(after) })
+    }
+  })()
+
+  async function readAll(readPage: ReadPage, limit: number): Promise<{ names: string[]; pages: number }> {
     const names: string[] = []
     let token: string | null = null
     let pages = 0
     do {
       const after: Cursor | undefined = token === null ? undefined : decodeCursor(token)
-      const read: (typeof entries.$inferSelect)[] = await database.db
-        .select()
-        .from(entries)
-        .where(afterCursor(entries, after))
-        .orderBy(...newestFirst(entries))
-        .limit(limit + 1)
+      const read = await readPage(after, limit)
       const page: { data: string[]; nextCursor: string | null } = toPage(read, limit, (row) => row.name)
       names.push(...page.data)
       token = page.nextCursor
@@ -96,10 +135,15 @@ describe('keyset pages (afterCursor, newestFirst, toPage) on a real database', (
     return { names, pages }
   }
 
-  it.each([1, 2, 3, 7, 10])('reads every row once, newest first, %i at a time', async (limit) => {
-    const { names, pages } = await readAll(limit)
-    expect(names).toEqual(['g', 'f', 'e', 'd', 'c', 'b', 'a'])
-    expect(pages).toBe(Math.max(1, Math.ceil(rows.length / limit)))
+  describe.each([
+    ['built per page', built],
+    ['prepared once (cursorPlaceholders, cursorParams)', prepared],
+  ])('a query %s', (_name, readPage) => {
+    it.each([1, 2, 3, 7, 10])('reads every row once, newest first, %i at a time', async (limit) => {
+      const { names, pages } = await readAll(readPage, limit)
+      expect(names).toEqual(['g', 'f', 'e', 'd', 'c', 'b', 'a'])
+      expect(pages).toBe(Math.max(1, Math.ceil(rows.length / limit)))
+    })
   })
 
   it('ends with a null cursor when the page is the last, also when it is exactly full', () => {

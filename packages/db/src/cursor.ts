@@ -37,8 +37,25 @@ export interface KeysetColumns {
   id: AnyPgColumn
 }
 
+/**
+ * afterCursor's operands for a query prepared once (`db.select()...prepare(name)`): the query names the cursor,
+ * `cursorParams(cursor)` fills it in when the query runs.
+ */
+export const cursorPlaceholders = {
+  createdAt: sql.placeholder('cursorCreatedAt'),
+  id: sql.placeholder('cursorId'),
+} as const
+
+/** The values of cursorPlaceholders for a decoded cursor. */
+export function cursorParams(cursor: Cursor): { cursorCreatedAt: Date; cursorId: string } {
+  return { cursorCreatedAt: cursor.createdAt, cursorId: cursor.id }
+}
+
 /** The condition for the rows after `cursor` in newest-first order; undefined on the first page. */
-export function afterCursor(columns: KeysetColumns, cursor: Cursor | undefined): SQL | undefined {
+export function afterCursor(
+  columns: KeysetColumns,
+  cursor: Cursor | typeof cursorPlaceholders | undefined,
+): SQL | undefined {
   return cursor === undefined
     ? undefined
     : sql`(${columns.createdAt}, ${columns.id}) < (${cursor.createdAt}, ${cursor.id})`

@@ -2,6 +2,8 @@ export { createDatabase } from './create-database.ts'
 export {
   afterCursor,
   type Cursor,
+  cursorParams,
+  cursorPlaceholders,
   decodeCursor,
   encodeCursor,
   type KeysetColumns,
