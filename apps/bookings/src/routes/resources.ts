@@ -1,8 +1,16 @@
 import { ownedBy, requireUser } from '@shipshape/auth'
-import { type AppDatabase, afterCursor, decodeCursor, newestFirst, toPage } from '@shipshape/db'
+import {
+  type AppDatabase,
+  afterCursor,
+  cursorParams,
+  cursorPlaceholders,
+  decodeCursor,
+  newestFirst,
+  toPage,
+} from '@shipshape/db'
 import { getRequestDatabase } from '@shipshape/idempotency'
 import type { App } from '@shipshape/server'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, type SQL, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { type OpeningWindow, resources } from '../db/schema.ts'
 import { areOpeningHoursValid, defaultOpeningHours, isTimeZone } from '../domain/opening-hours.ts'
@@ -55,6 +63,18 @@ export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof
   app.requireSession()
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
     and(ownedBy(resources.ownerId, requireUser(request).id), eq(resources.id, id))
+  // The list's two queries (the first page, a page after a cursor), built and named once: drizzle would build
+  // their SQL again on every request, and PostgreSQL parses and plans a named statement once per connection.
+  const listPage = (after: SQL | undefined, name: string) =>
+    db
+      .select()
+      .from(resources)
+      .where(and(ownedBy(resources.ownerId, sql.placeholder('ownerId')), after))
+      .orderBy(...newestFirst(resources))
+      .limit(sql.placeholder('limit'))
+      .prepare(name)
+  const firstPage = listPage(undefined, 'list_resources_first_page')
+  const nextPage = listPage(afterCursor(resources, cursorPlaceholders), 'list_resources_next_page')
 
   app.post(
     '/',
@@ -91,12 +111,10 @@ export async function resourcesRoutes(app: App, { db }: { db: AppDatabase<typeof
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
       if (cursor !== undefined && !after) throw invalidCursor()
       // Keyset pagination, newest first: stable under concurrent inserts, served by the owner's index.
-      const rows = await db
-        .select()
-        .from(resources)
-        .where(and(ownedBy(resources.ownerId, requireUser(request).id), afterCursor(resources, after)))
-        .orderBy(...newestFirst(resources))
-        .limit(limit + 1)
+      const page = { ownerId: requireUser(request).id, limit: limit + 1 }
+      const rows = after
+        ? await nextPage.execute({ ...page, ...cursorParams(after) })
+        : await firstPage.execute(page)
       return toPage(rows, limit, toResource)
     },
   )

@@ -1,8 +1,16 @@
 import { ownedBy, requireUser } from '@shipshape/auth'
-import { type AppDatabase, afterCursor, decodeCursor, newestFirst, toPage } from '@shipshape/db'
+import {
+  type AppDatabase,
+  afterCursor,
+  cursorParams,
+  cursorPlaceholders,
+  decodeCursor,
+  newestFirst,
+  toPage,
+} from '@shipshape/db'
 import { getRequestDatabase } from '@shipshape/idempotency'
 import { type App, ProblemError } from '@shipshape/server'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, type SQL, sql } from 'drizzle-orm'
 import type * as schema from '../db/schema.ts'
 import { bookings } from '../db/schema.ts'
 import * as schemas from './bookings.schemas.ts'
@@ -50,6 +58,18 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
   app.requireSession()
   const mine = (request: Parameters<typeof requireUser>[0], id: string) =>
     and(ownedBy(bookings.ownerId, requireUser(request).id), eq(bookings.id, id))
+  // The list's two queries (the first page, a page after a cursor), built and named once: drizzle would build
+  // their SQL again on every request, and PostgreSQL parses and plans a named statement once per connection.
+  const listPage = (after: SQL | undefined, name: string) =>
+    db
+      .select()
+      .from(bookings)
+      .where(and(ownedBy(bookings.ownerId, sql.placeholder('ownerId')), after))
+      .orderBy(...newestFirst(bookings))
+      .limit(sql.placeholder('limit'))
+      .prepare(name)
+  const firstPage = listPage(undefined, 'list_bookings_first_page')
+  const nextPage = listPage(afterCursor(bookings, cursorPlaceholders), 'list_bookings_next_page')
 
   app.post(
     '/',
@@ -81,12 +101,10 @@ export async function bookingsRoutes(app: App, { db }: { db: AppDatabase<typeof 
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
       if (cursor !== undefined && !after) throw invalidCursor()
       // Keyset pagination, newest first: stable under concurrent inserts, served by the owner's index.
-      const rows = await db
-        .select()
-        .from(bookings)
-        .where(and(ownedBy(bookings.ownerId, requireUser(request).id), afterCursor(bookings, after)))
-        .orderBy(...newestFirst(bookings))
-        .limit(limit + 1)
+      const page = { ownerId: requireUser(request).id, limit: limit + 1 }
+      const rows = after
+        ? await nextPage.execute({ ...page, ...cursorParams(after) })
+        : await firstPage.execute(page)
       return toPage(rows, limit, toBooking)
     },
   )
