@@ -48,6 +48,26 @@ function isJsonwebtokenCall(imports: Map<string, ImportBinding>, call: AstNode):
   )
 }
 
+/**
+ * The fast-jwt factory a call makes (`createSigner`, `createVerifier`...), by its exported name: imported by
+ * name (aliases too), or read off the module (`fj.createSigner` with `import * as fj` or `require('fast-jwt')`).
+ */
+function fastJwtFactory(imports: Map<string, ImportBinding>, call: AstNode): string | undefined {
+  const { name, object, objectNode } = calleeOf(call)
+  if (objectNode === undefined) {
+    const binding = imports.get(name ?? '')
+    return binding?.source === 'fast-jwt' ? binding.imported : undefined
+  }
+  const whole = objectNode.type === 'Identifier' ? imports.get(object ?? '') : undefined
+  return whole?.source === 'fast-jwt' && ['*', 'default'].includes(whole.imported) ? name : undefined
+}
+
+/** @fastify/jwt's signing secret: `secret`, or its `private` key when given as `{ private, public }`. */
+function fastifyJwtSecret(options: AstNode | undefined): AstNode | undefined {
+  const secret = propertiesOf(options).get('secret')
+  return propertiesOf(secret).get('private') ?? secret
+}
+
 /** Whether a call chain starts at `new SignJWT(...)` (jose). */
 function isSignJwtChain(node: AstNode | undefined): boolean {
   const { start } = callChain(node)
@@ -68,7 +88,12 @@ function payloadWithoutExp(node: AstNode | undefined, declared: Map<string, AstN
 function optionsWithoutExpiry(node: AstNode | undefined, declared: Map<string, AstNode>): boolean {
   const value = resolveValue(node, declared)
   if (value === undefined || isFunction(value)) return true
-  return value.type === 'ObjectExpression' && !propertiesOf(value).has('expiresIn') && !hasSpread(value)
+  return literalWithoutExpiresIn(value)
+}
+
+/** Whether options are an object literal without `expiresIn` and without a spread that could bring one. */
+function literalWithoutExpiresIn(value: AstNode | undefined): boolean {
+  return value?.type === 'ObjectExpression' && !propertiesOf(value).has('expiresIn') && !hasSpread(value)
 }
 
 export const jwtSecretLiteral = defineRule({
@@ -83,11 +108,14 @@ export const jwtSecretLiteral = defineRule({
       if ((name === 'sign' || name === 'verify') && isJsonwebtokenCall(imports, node)) key = args[1]
       else if (name === 'sign' && isSignJwtChain(objectNode)) key = args[0]
       else if (name === 'jwtVerify') key = args[1]
+      else if (['createSigner', 'createVerifier'].includes(fastJwtFactory(imports, node) ?? ''))
+        // fast-jwt's createSigner({ key, ... }) / createVerifier({ key, ... })
+        key = propertiesOf(resolveValue(args[0], declared)).get('key')
       else if (
         name === 'register' &&
         isImportedFrom(imports, nameOf(args[0]), /^(@fastify\/jwt|fastify-jwt)$/)
       )
-        key = propertiesOf(args[1]).get('secret')
+        key = fastifyJwtSecret(args[1])
       return key && isLiteralSecret(key, declared)
         ? { at: key, message: 'The JWT signing key is a literal in the code (or falls back to one).' }
         : undefined
@@ -99,9 +127,18 @@ export const jwtNoExpiry = defineRule({
   severity: 'error',
   title: 'JWT signed without an expiry',
   why: 'A token without `exp` is valid forever: one that leaks (a log, a browser, a former employee) signs in until the key is changed for everyone.',
-  fix: "Give every token an expiry (`expiresIn: '15m'`, jose's `setExpirationTime('15m')`): minutes for an access token, with a refresh token that is checked on the server to get the next one.",
+  fix: "Give every token an expiry (`expiresIn: '15m'`, jose's `setExpirationTime('15m')`; fast-jwt reads a number as milliseconds): minutes for an access token, with a refresh token that is checked on the server to get the next one.",
   check: (project) =>
     findInCalls(project, ({ node, name, objectNode, args, imports, declared }) => {
+      // fast-jwt's createSigner({ key, ... }): its tokens carry `exp` only with `expiresIn` (or one in the payload)
+      if (fastJwtFactory(imports, node) === 'createSigner')
+        return literalWithoutExpiresIn(resolveValue(args[0], declared))
+          ? {
+              at: node,
+              message:
+                'The signer is created without `expiresIn`: its tokens never expire unless each payload sets `exp`.',
+            }
+          : undefined
       if (name !== 'sign') return undefined
       const chain = callChain(objectNode)
       const unbounded = isJsonwebtokenCall(imports, node)
