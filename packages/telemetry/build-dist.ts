@@ -5,7 +5,10 @@
  * - `register.js` (the preload) and `index.js` (what the app imports), this package's code only;
  * - `start-sdk.js`, the provider, the instrumentations and the request spans with the trace SDK, core,
  *   resources, the context manager and the pg instrumentation, `require`d only when tracing starts;
- * - `exporter-otlp-proto.js` and `exporter-otlp-http.js`, one per protocol, loaded only when asked for;
+ * - `exporter-otlp-proto.js` and `exporter-otlp-http.js`, one per protocol, loaded only when asked for: the
+ *   serializer, and the exporter that hands the bytes to a worker thread;
+ * - `export-worker.js`, that worker: the OTLP/HTTP delegate (retries, timeouts, the HTTP client), started
+ *   with the first export;
  * - `otel-api.js`, `@opentelemetry/api` as one file (51 modules in node_modules), which every other file
  *   imports: one API instance for the package, as before, and the app's copies share its global state.
  * Everything else is bundled: esbuild fails the build, writing nothing, on an import it cannot bundle.
@@ -15,7 +18,14 @@ import { isBuiltin } from 'node:module'
 import { join, resolve } from 'node:path'
 import { build, type Plugin } from 'esbuild'
 
-const ENTRIES = ['register', 'index', 'start-sdk', 'exporter-otlp-proto', 'exporter-otlp-http']
+const ENTRIES = [
+  'register',
+  'index',
+  'start-sdk',
+  'exporter-otlp-proto',
+  'exporter-otlp-http',
+  'export-worker',
+]
 const API = '@opentelemetry/api'
 /** The API's own file, beside the entries; they import it by this relative name. */
 const API_FILE = 'otel-api.js'

@@ -1,8 +1,10 @@
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import { startOtlpReceiver } from '@shipshape/testing/otlp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDist } from '../build-dist.ts'
 
@@ -24,9 +26,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(published, { recursive: true, force: true }))
 
 /** Runs `code` after the built preload and the built package's import; returns what it printed. */
-function runBuilt(env: Record<string, string>, code: string): string {
+async function runBuilt(env: Record<string, string>, code: string): Promise<string> {
   const index = pathToFileURL(join(dist, 'index.js')).href
-  return execFileSync(
+  const { stdout } = await promisify(execFile)(
     process.execPath,
     [
       '--import',
@@ -40,26 +42,27 @@ function runBuilt(env: Record<string, string>, code: string): string {
     // From this package's directory: the app's own `@opentelemetry/api` resolves from its node_modules.
     { cwd: packageDir, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' },
   )
+  return stdout
 }
 
-function filesLoaded(env: Record<string, string>): string[] {
-  const seen = JSON.parse(runBuilt(env, 'console.log(JSON.stringify(globalThis.seen))')) as string[]
+async function filesLoaded(env: Record<string, string>): Promise<string[]> {
+  const seen = JSON.parse(await runBuilt(env, 'console.log(JSON.stringify(globalThis.seen))')) as string[]
   const root = `${pathToFileURL(published).href}/`
   const files = seen.filter((url) => !url.startsWith('node:')).map((url) => url.replace(root, ''))
   return [...new Set(files)].sort()
 }
 
 describe('the built package', () => {
-  it('reads three files with tracing off: the preload, the package and the API as one file', () => {
-    expect(filesLoaded({ OTEL_SDK_DISABLED: 'true' })).toEqual([
+  it('reads three files with tracing off: the preload, the package and the API as one file', async () => {
+    expect(await filesLoaded({ OTEL_SDK_DISABLED: 'true' })).toEqual([
       'dist/index.js',
       'dist/otel-api.js',
       'dist/register.js',
     ])
   })
 
-  it('reads five (and the manifest) when tracing is on: the SDK with the request spans in one, and the exporter asked for', () => {
-    expect(filesLoaded({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual([
+  it('reads five (and the manifest) when tracing is on: the SDK with the request spans in one, and the exporter asked for', async () => {
+    expect(await filesLoaded({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual([
       'dist/exporter-otlp-proto.js',
       'dist/index.js',
       'dist/otel-api.js',
@@ -70,11 +73,24 @@ describe('the built package', () => {
     ])
   })
 
-  it("shares one tracer provider with the app's own copy of the API", () => {
-    const output = runBuilt(
+  it("shares one tracer provider with the app's own copy of the API", async () => {
+    const output = await runBuilt(
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
       "const { trace } = await import('@opentelemetry/api'); const span = trace.getTracer('app').startSpan('work'); console.log(span.isRecording(), span.spanContext().traceId !== '0'.repeat(32)); span.end()",
     )
     expect(output.trim()).toBe('true true')
+  })
+
+  it('exports through its worker thread, started from the built files', async () => {
+    const receiver = await startOtlpReceiver()
+    try {
+      await runBuilt(
+        { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+        `const { trace } = await import('@opentelemetry/api'); trace.getTracer('app').startSpan('work').end(); const { shutdownTelemetry } = await import(${JSON.stringify(pathToFileURL(join(dist, 'index.js')).href)}); await shutdownTelemetry()`,
+      )
+      expect(receiver.spans.map((span) => span.name)).toEqual(['work'])
+    } finally {
+      await receiver.close()
+    }
   })
 })

@@ -66,7 +66,7 @@ describe('what the preload loads', () => {
       expect.arrayContaining([
         '@opentelemetry/sdk-trace',
         '@opentelemetry/instrumentation-pg',
-        '@opentelemetry/exporter-trace-otlp-proto',
+        '@opentelemetry/otlp-transformer',
       ]),
     )
     // HTTP and route spans are this package's own (ADR 012); sdk-node would load every signal's exporters.

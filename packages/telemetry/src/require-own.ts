@@ -12,3 +12,8 @@ const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
 export function requireOwn<T>(name: string): T {
   return require(`./${name}${extension}`) as T
 }
+
+/** The URL of one of this package's own modules (`name` without its extension): a worker's, say. */
+export function ownModuleUrl(name: string): URL {
+  return new URL(`./${name}${extension}`, import.meta.url)
+}
