@@ -13,8 +13,9 @@ function readTrimmed(env: Env, name: string): string {
 }
 
 /**
- * The only place this package reads `process.env`: it runs as a preload, before the service's config
- * package exists. Everything else (service name, protocol, sampler, headers) the SDK reads itself.
+ * The only place this package reads `process.env` (with exportWorkerEnv): it runs as a preload, before the
+ * service's config package exists. Everything else (service name, protocol, sampler, headers) the SDK reads
+ * itself.
  */
 export function readOtelEnv(env: Env = process.env): OtelEnv {
   const disabled = readTrimmed(env, 'OTEL_SDK_DISABLED').toLowerCase() === 'true'
@@ -24,4 +25,12 @@ export function readOtelEnv(env: Env = process.env): OtelEnv {
     readTrimmed(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') !== ''
   const exportRequested = tracesExporter === '' ? hasEndpoint : tracesExporter !== 'none'
   return { disabled, exportRequested }
+}
+
+/**
+ * The environment of the exporter's worker thread: the process's (the OTLP endpoint, headers, timeout), with
+ * tracing off, so that a preload `NODE_OPTIONS` hands to every thread starts nothing there.
+ */
+export function exportWorkerEnv(): Record<string, string | undefined> {
+  return { ...process.env, OTEL_SDK_DISABLED: 'true' }
 }

@@ -97,6 +97,29 @@ describe('the OTLP exporter', () => {
   })
 })
 
+describe('the preload given to every thread through NODE_OPTIONS', () => {
+  it('starts nothing in the export worker', async () => {
+    const preloads = [
+      new URL('../test/thread-spy.mjs', import.meta.url).pathname,
+      new URL('./register.ts', import.meta.url).pathname,
+    ]
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [new URL('../test/export-and-return.ts', import.meta.url).pathname],
+      {
+        env: {
+          PATH: process.env.PATH,
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          NODE_OPTIONS: preloads.map((path) => `--import ${path}`).join(' '),
+        },
+        timeout: 10_000,
+      },
+    )
+    expect(stdout).toBe('exported: success\nexported: success\n')
+    expect(stderr).not.toMatch(/worker loaded/)
+  })
+})
+
 describe('a worker that dies', () => {
   it('fails the exports it held, and the next export starts another', async () => {
     const exporter = new WorkerSpanExporter({

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads'
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core'
 import type { ISerializer } from '@opentelemetry/otlp-transformer'
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace'
+import { exportWorkerEnv } from './read-otel-env.ts'
 
 /** What the main thread asks of the worker (export-worker.ts). */
 export type ExportRequest =
@@ -116,8 +117,10 @@ export class WorkerSpanExporter implements SpanExporter {
     if (this.worker !== undefined) return this.worker
     const worker = new Worker(this.options.workerUrl, {
       workerData: { contentType: this.options.contentType } satisfies ExportWorkerData,
-      // Not the service's preload (`--import @shipshape/telemetry/register`) nor its other flags.
+      // Not the service's preload (`--import @shipshape/telemetry/register`) nor its other flags. One given
+      // through NODE_OPTIONS runs in every thread: told that tracing is off here, it starts nothing.
       execArgv: [],
+      env: exportWorkerEnv(),
       stdout: false,
       stderr: false,
     })
